@@ -1,0 +1,65 @@
+# vimc-rs: see README.md. `make run` boots the guest with our modules loaded;
+# `make check` runs the whole test suite. Both set up what is missing first.
+SHELL := /bin/bash
+CACHE ?= $(HOME)/.cache/vimc-rs
+export VIMC_RS_CACHE := $(CACHE)
+FLAVOUR ?= debug
+# Lazy: the key needs the tools that `deps` installs.
+KDIR ?= $(shell scripts/kernel.sh --path $(FLAVOUR))
+RESULTS ?= $(CURDIR)/results
+BINDGEN := $(CACHE)/bindgen-0.69.5/bin/bindgen
+KVARS := ARCH=x86_64 LLVM=-19 RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc \
+	RUSTDOC=/usr/bin/rustdoc RUSTFMT=/usr/bin/rustfmt CLIPPY_DRIVER=/usr/bin/clippy-driver \
+	BINDGEN=$(BINDGEN)
+export LIBCLANG_PATH := /usr/lib/llvm-19/lib
+PHASE := scripts/phase
+
+.PHONY: all deps kernel modules modules-only guest run check test rustfmt rustfmt-check \
+	clippy rust-analyzer clean
+
+all: modules
+
+deps:
+	@$(PHASE) deps scripts/deps.sh
+
+kernel: deps
+	@$(PHASE) kernel scripts/kernel.sh $(FLAVOUR)
+
+# Objects built against another kernel directory are stale: clean first.
+modules: kernel
+	@$(PHASE) modules $(MAKE) --no-print-directory modules-only
+
+modules-only:
+	@if [ "$$(cat .kdir 2>/dev/null)" != "$(KDIR)" ]; then \
+		$(MAKE) -s -C $(KDIR) M=$(CURDIR) $(KVARS) clean; echo "$(KDIR)" > .kdir; fi
+	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) $(KVARS) $(if $(CLIPPY),CLIPPY=1) modules
+
+guest: modules
+	@$(PHASE) guest qemu/mkinitramfs $(KDIR)
+
+# make run [CMD='...']: loads vimc_rs and async_debugfs, prints the graph,
+# then runs CMD (exiting with its status) or an interactive shell.
+run: guest
+	@qemu/run --kernel $(KDIR) --setup 'modprobe vimc_rs && modprobe async_debugfs && media-ctl -p' \
+		$(if $(CMD),-- sh -c '$(subst ','\'',$(CMD))')
+
+check: guest
+	@$(PHASE) tests qemu/test --kernel $(KDIR) --results $(RESULTS)
+test: check
+
+rustfmt:
+	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) $(KVARS) rustfmt
+
+rustfmt-check:
+	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) $(KVARS) rustfmtcheck
+
+clippy:
+	@$(MAKE) --no-print-directory modules-only CLIPPY=1
+
+rust-analyzer: kernel
+	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) $(KVARS) rust-analyzer
+	@echo "wrote $(CURDIR)/rust-project.json"
+
+clean:
+	@[ ! -d "$(KDIR)" ] || $(MAKE) -s -C $(KDIR) M=$(CURDIR) $(KVARS) clean
+	rm -rf .kdir results rust-project.json media/bindings_generated.rs

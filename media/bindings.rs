@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Bindings for the media, V4L2, platform and debugfs headers, generated at
+//! build time by `scripts/bindgen.sh` from `bindings_helper.h`. Types that
+//! the kernel crate already binds are taken from `kernel::bindings`.
+
+#![allow(
+    clippy::all,
+    dead_code,
+    improper_ctypes,
+    missing_docs,
+    non_camel_case_types,
+    non_snake_case,
+    non_upper_case_globals,
+    unreachable_pub,
+    unsafe_op_in_unsafe_fn
+)]
+
+#[allow(unused_imports)]
+pub use kernel::bindings::*;
+#[allow(unused_imports)]
+use kernel::ffi;
+
+include!("bindings_generated.rs");

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bodies of media/helpers.h. Each module compiles this file once through its
+ * own helpers.c, because Kbuild links one object into one module only.
+ */
+#include <media/v4l2-device.h>
+#include <media/v4l2-subdev.h>
+#include "helpers.h"
+
+void rust_helper_v4l2_device_get(struct v4l2_device *v4l2_dev)
+{
+	v4l2_device_get(v4l2_dev);
+}
+
+/* One lockdep class for every subdev state lock of the calling module. */
+int rust_helper_v4l2_subdev_init_finalize(struct v4l2_subdev *sd)
+{
+	return v4l2_subdev_init_finalize(sd);
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* C helpers for static inline functions and macros bindgen cannot bind. */
+#ifndef VIMC_RS_MEDIA_HELPERS_H
+#define VIMC_RS_MEDIA_HELPERS_H
+
+struct v4l2_device;
+struct v4l2_subdev;
+
+void rust_helper_v4l2_device_get(struct v4l2_device *v4l2_dev);
+int rust_helper_v4l2_subdev_init_finalize(struct v4l2_subdev *sd);
+
+#endif

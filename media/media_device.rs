@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Media controller devices (`/dev/mediaN`).
+//!
+//! C header: [`include/media/media-device.h`](srctree/include/media/media-device.h)
+
+use super::{bindings, copy_cstr};
+use kernel::{error::to_result, prelude::*, str::CStr, types::Opaque, ThisModule};
+
+/// What `MEDIA_IOC_DEVICE_INFO` reports.
+pub(crate) struct Info {
+    /// Driver name.
+    pub(crate) driver_name: &'static CStr,
+    /// Model name.
+    pub(crate) model: &'static CStr,
+    /// Bus information, e.g. `platform:vimc`.
+    pub(crate) bus_info: &'static CStr,
+    /// Hardware revision.
+    pub(crate) hw_revision: u32,
+}
+
+/// A `struct media_device` embedded in the driver's top-level object
+/// ([`super::v4l2_device::Root`]), which owns its memory and lifetime.
+///
+/// # Invariants
+///
+/// Between [`MediaDevice::init`] and [`MediaDevice::cleanup`] the C object is
+/// initialized; it is registered at most between `register` and `unregister`.
+#[repr(transparent)]
+pub(crate) struct MediaDevice(Opaque<bindings::media_device>);
+
+impl MediaDevice {
+    pub(super) const fn uninit() -> Self {
+        Self(Opaque::uninit())
+    }
+
+    /// The C object.
+    pub(crate) fn as_ptr(&self) -> *mut bindings::media_device {
+        self.0.get()
+    }
+
+    /// Initializes the media device for `dev`.
+    ///
+    /// # Safety
+    ///
+    /// `self` is not initialized and not yet shared with C; `dev` is valid
+    /// and outlives the media device's registration.
+    pub(super) unsafe fn init(&self, dev: *mut bindings::device, info: &Info) {
+        let m = self.as_ptr();
+        // SAFETY: the caller gives us exclusive access to uninitialized
+        // memory; all-zero is the state `media_device_init` expects.
+        unsafe {
+            core::ptr::write_bytes(m, 0, 1);
+            (*m).dev = dev;
+            (*m).hw_revision = info.hw_revision;
+            copy_cstr(&mut (*m).driver_name, info.driver_name);
+            copy_cstr(&mut (*m).model, info.model);
+            copy_cstr(&mut (*m).bus_info, info.bus_info);
+            bindings::media_device_init(m);
+        }
+    }
+
+    /// Frees what `init` allocated.
+    ///
+    /// # Safety
+    ///
+    /// `init` ran, the device is not registered, and nobody uses it anymore.
+    pub(super) unsafe fn cleanup(&self) {
+        // SAFETY: guaranteed by the caller.
+        unsafe { bindings::media_device_cleanup(self.as_ptr()) };
+    }
+
+    /// Creates `/dev/mediaN`; opening it pins `module`.
+    ///
+    /// # Safety
+    ///
+    /// `init` ran and the device is not registered.
+    pub(super) unsafe fn register(&self, module: &'static ThisModule) -> Result {
+        // SAFETY: guaranteed by the caller.
+        to_result(unsafe { bindings::__media_device_register(self.as_ptr(), module.as_ptr()) })
+    }
+
+    /// Removes `/dev/mediaN` and every entity from the graph. Open file
+    /// handles stay valid and fail their calls from now on.
+    ///
+    /// # Safety
+    ///
+    /// `init` ran. (Unregistering twice or without registering is a no-op in C.)
+    pub(super) unsafe fn unregister(&self) {
+        // SAFETY: guaranteed by the caller.
+        unsafe { bindings::media_device_unregister(self.as_ptr()) };
+    }
+}

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The abstraction layer: safe Rust types over the C platform, media, V4L2
+//! and debugfs objects. All `unsafe` of the project lives under this
+//! directory; drivers built on it are safe Rust.
+//!
+//! Every module compiles this layer into itself (out-of-tree Kbuild builds
+//! one crate per module), so each uses only part of it.
+
+pub(crate) mod bindings;
+pub(crate) mod debugfs;
+pub(crate) mod media_device;
+pub(crate) mod platform;
+pub(crate) mod subdev;
+pub(crate) mod v4l2_device;
+
+/// Copies `src` into the fixed-size C string `dst`, truncating and always
+/// NUL-terminating, like the kernel's `strscpy`.
+pub(crate) fn copy_cstr(dst: &mut [u8], src: &kernel::str::CStr) {
+    let bytes = src.as_bytes();
+    let n = bytes.len().min(dst.len().saturating_sub(1));
+    dst[..n].copy_from_slice(&bytes[..n]);
+    for b in &mut dst[n..] {
+        *b = 0;
+    }
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Platform drivers and devices.
+//!
+//! C header: [`include/linux/platform_device.h`](srctree/include/linux/platform_device.h)
+
+use super::bindings;
+use core::marker::PhantomData;
+use kernel::{
+    error::{from_err_ptr, to_result},
+    prelude::*,
+    str::CStr,
+    types::{ForeignOwnable, Opaque},
+    ThisModule,
+};
+
+/// A platform device, borrowed for the duration of a probe.
+///
+/// # Invariants
+///
+/// `ptr` points to a valid `platform_device` for the lifetime `'a`.
+pub(crate) struct Device<'a> {
+    ptr: *mut bindings::platform_device,
+    _p: PhantomData<&'a bindings::platform_device>,
+}
+
+impl Device<'_> {
+    /// The embedded `struct device`.
+    pub(crate) fn as_dev_ptr(&self) -> *mut bindings::device {
+        // SAFETY: `ptr` is valid by the type invariant; this only computes a field address.
+        unsafe { &raw mut (*self.ptr).dev }
+    }
+}
+
+/// A platform driver.
+///
+/// What `probe` returns is kept as the device's driver data; dropping it is
+/// the driver's `remove`. It must therefore only unregister, never free what
+/// userspace may still hold: that is the job of release callbacks.
+pub(crate) trait Driver {
+    /// State kept from probe to remove.
+    type Data: ForeignOwnable;
+    /// Driver name; devices with the same name bind to it.
+    const NAME: &'static CStr;
+    /// Binds to `dev`.
+    fn probe(dev: &Device<'_>) -> Result<Self::Data>;
+}
+
+/// A registered platform driver, unregistered on drop.
+///
+/// # Invariants
+///
+/// `drv` is registered with the driver core from `new` until drop, with
+/// [`probe_callback`] and [`remove_callback`] for `T`.
+pub(crate) struct Registration<T: Driver> {
+    drv: Pin<KBox<Opaque<bindings::platform_driver>>>,
+    _p: PhantomData<T>,
+}
+
+// SAFETY: the registration is only a handle to the driver core's list, which
+// has its own locking; it may be dropped from any thread.
+unsafe impl<T: Driver> Send for Registration<T> {}
+// SAFETY: `&Registration` exposes nothing.
+unsafe impl<T: Driver> Sync for Registration<T> {}
+
+impl<T: Driver> Registration<T> {
+    /// Registers the driver for `module`; bound devices probe right away.
+    pub(crate) fn new(module: &'static ThisModule) -> Result<Self> {
+        let drv = KBox::pin(Opaque::<bindings::platform_driver>::uninit(), GFP_KERNEL)?;
+        let p = drv.get();
+        // SAFETY: `p` points to memory we own exclusively; an all-zero
+        // `platform_driver` is valid, then we fill the fields we use.
+        unsafe {
+            core::ptr::write_bytes(p, 0, 1);
+            (*p).driver.name = T::NAME.as_char_ptr();
+            (*p).probe = Some(probe_callback::<T>);
+            (*p).__bindgen_anon_1.remove = Some(remove_callback::<T>);
+        }
+        // SAFETY: `p` is a fully initialized driver that lives in `drv`
+        // until `drop` unregisters it.
+        to_result(unsafe { bindings::__platform_driver_register(p, module.as_ptr()) })?;
+        Ok(Self { drv, _p: PhantomData })
+    }
+}
+
+impl<T: Driver> Drop for Registration<T> {
+    fn drop(&mut self) {
+        // SAFETY: registered in `new` (type invariant); this runs remove for
+        // every bound device before returning.
+        unsafe { bindings::platform_driver_unregister(self.drv.get()) };
+    }
+}
+
+unsafe extern "C" fn probe_callback<T: Driver>(pdev: *mut bindings::platform_device) -> kernel::ffi::c_int {
+    let dev = Device { ptr: pdev, _p: PhantomData };
+    match T::probe(&dev) {
+        Ok(data) => {
+            // SAFETY: the driver core passes a valid device; remove_callback
+            // takes this pointer back exactly once.
+            unsafe { (*pdev).dev.driver_data = data.into_foreign() as *mut _ };
+            0
+        }
+        Err(e) => e.to_errno(),
+    }
+}
+
+unsafe extern "C" fn remove_callback<T: Driver>(pdev: *mut bindings::platform_device) {
+    // SAFETY: only called after a successful probe, which stored the value
+    // from `into_foreign`; the driver core calls remove once per probe.
+    let data = unsafe { T::Data::from_foreign((*pdev).dev.driver_data) };
+    // SAFETY: `pdev` is valid during remove.
+    unsafe { (*pdev).dev.driver_data = core::ptr::null_mut() };
+    drop(data);
+}
+
+/// A platform device we create, unregistered on drop.
+///
+/// # Invariants
+///
+/// `pdev` was returned by `platform_device_register_full` and holds the
+/// reference that `drop` gives back.
+pub(crate) struct DeviceRegistration {
+    pdev: *mut bindings::platform_device,
+}
+
+// SAFETY: the device is refcounted by the driver core; the handle may be
+// dropped from any thread.
+unsafe impl Send for DeviceRegistration {}
+// SAFETY: `&DeviceRegistration` exposes nothing.
+unsafe impl Sync for DeviceRegistration {}
+
+impl DeviceRegistration {
+    /// Creates and adds the platform device `name` (no instance id).
+    pub(crate) fn new(name: &'static CStr) -> Result<Self> {
+        // SAFETY: all-zero is a valid `platform_device_info` (no resources,
+        // no properties).
+        let mut info: bindings::platform_device_info = unsafe { core::mem::zeroed() };
+        info.name = name.as_char_ptr();
+        info.id = bindings::PLATFORM_DEVID_NONE;
+        // SAFETY: `info` is valid for the call; the core copies what it keeps.
+        let pdev = from_err_ptr(unsafe { bindings::platform_device_register_full(&info) })?;
+        Ok(Self { pdev })
+    }
+}
+
+impl Drop for DeviceRegistration {
+    fn drop(&mut self) {
+        // SAFETY: `pdev` is registered (type invariant); the device memory is
+        // freed by the driver core when its last reference goes.
+        unsafe { bindings::platform_device_unregister(self.pdev) };
+    }
+}

@@ -1,0 +1,45 @@
+# Runs in the guest (busybox sh): every /vimc-rs/tests/*.sh scenario in name
+# order, each under `timeout`, then checks what the kernel said meanwhile.
+# A scenario fails if it exits non-zero, times out, or the kernel log gained
+# an oops, BUG, KASAN, WARNING, lockdep, list corruption, ODEBUG or kmemleak
+# report. The host (qemu/test) splits the output on the @@@ lines.
+KMEMLEAK=/sys/kernel/debug/kmemleak
+REPORT='Oops|BUG:|KASAN|WARNING:|INFO: (possible|inconsistent|trying)|lockdep|DEBUG_LOCKS_WARN|list_(add|del) corruption|list corruption|ODEBUG|kmemleak|unreferenced object|general protection|Kernel panic|UBSAN|refcount_t:'
+only=$(sed -n 's/.*vimcrs.only=\([^ ]*\).*/\1/p' /proc/cmdline)
+
+# Boot-time leaks are not ours: scan once and forget them.
+echo scan > $KMEMLEAK 2>/dev/null; echo clear > $KMEMLEAK 2>/dev/null
+dmesg -c > /tmp/boot-dmesg
+if grep -Eq "$REPORT" /tmp/boot-dmesg; then
+	echo "@@@ BEGIN boot"; grep -E -A20 "$REPORT" /tmp/boot-dmesg | head -60; echo "@@@ END boot FAIL kernel report during boot"
+fi
+
+for t in /vimc-rs/tests/*.sh; do
+	name=$(basename "$t" .sh)
+	[ -n "$only" ] && ! echo "$name" | grep -Eq "$only" && continue
+	limit=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$t"); limit=${limit:-300}
+	echo "@@@ BEGIN $name"
+	start=$(date +%s)
+	(cd /tmp && timeout -s KILL "$limit" sh -e "$t" 2>&1); rc=$?
+	echo "(exit $rc after $(( $(date +%s) - start ))s)"
+	# Leave every module as the scenario should have: unloaded.
+	for m in vimc vimc_rs async_debugfs; do grep -q "^$m " /proc/modules && modprobe -r $m 2>/dev/null; done
+	# kmemleak only reports objects older than 5 s.
+	sleep 5
+	echo scan > $KMEMLEAK; cat $KMEMLEAK > /tmp/leaks; echo clear > $KMEMLEAK
+	dmesg -c > /tmp/dmesg
+	why=
+	[ $rc = 0 ] || why="exit status $rc"
+	[ $rc = 137 ] && why="timed out after ${limit}s"
+	if grep -Eq "$REPORT" /tmp/dmesg; then
+		why="${why:+$why; }kernel report"
+		echo "--- kernel reports:"; grep -E -B2 -A30 "$REPORT" /tmp/dmesg | head -120
+	fi
+	if [ -s /tmp/leaks ]; then
+		why="${why:+$why; }kmemleak"
+		echo "--- kmemleak:"; head -60 /tmp/leaks
+	fi
+	echo "--- dmesg:"; tail -40 /tmp/dmesg
+	if [ -z "$why" ]; then echo "@@@ END $name PASS"; else echo "@@@ END $name FAIL $why"; fi
+done
+echo "@@@ DONE"

@@ -1,0 +1,14 @@
+# An open node pins the module: rmmod is refused and changes nothing; after
+# close it works.
+. /vimc-rs/tests/lib.inc
+modprobe vimc_rs
+exec 3</dev/media0
+expect_fail modprobe -r vimc_rs
+loaded vimc_rs || fail "vimc_rs unloaded while /dev/media0 was open"
+media-ctl -d /dev/media0 -p | grep -q 'Sensor A' || fail "graph gone after refused rmmod"
+exec 3<&-
+exec 4</dev/v4l-subdev0
+expect_fail modprobe -r vimc_rs
+exec 4<&-
+modprobe -r vimc_rs
+expect_fail loaded vimc_rs

@@ -1,0 +1,13 @@
+# The reference: the kernel's C vimc loads in the same guest and
+# v4l2-compliance runs on it. Its result is logged, not judged, here; the
+# parity scenarios compare vimc_rs against it.
+# timeout: 900
+. /vimc-rs/tests/lib.inc
+modprobe vimc
+[ -c /dev/media0 ] || fail "C vimc made no /dev/media0"
+media-ctl -d /dev/media0 -p | grep -c '^- entity' | grep -qx 11 || fail "C vimc graph has not 11 entities"
+v4l2-compliance -m /dev/media0 > /tmp/compliance 2>&1 || true
+grep -E '^(Grand )?Total' /tmp/compliance
+grep -q '^Grand Total for vimc device /dev/media0: ' /tmp/compliance || fail "v4l2-compliance did not finish: $(tail -5 /tmp/compliance)"
+grep -B3 'FAIL' /tmp/compliance | head -40
+modprobe -r vimc

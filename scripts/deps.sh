@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Installs what vimc-rs needs on a Debian 12 host. Idempotent: quiet when
+# everything is present. Prints what is missing and fails if it can't fix it.
+set -euo pipefail
+
+RUST_DEB_VERSION=1.85.0+dfsg3-1~deb12u3
+BINDGEN_VERSION=0.69.5
+
+APT_PKGS=(clang-19 lld-19 llvm-19 libclang-19-dev linux-source-6.12 qemu-system-x86
+	v4l-utils busybox-static libcamera-tools libcamera-ipa gstreamer1.0-tools
+	gstreamer1.0-plugins-good flex bison bc libelf-dev libssl-dev cpio kmod
+	xz-utils make gcc)
+PINNED_PKGS=(rustc-web libstd-rust-web-dev libstd-rust-web-1.85 rust-web-src cargo-web rustfmt-web
+	rust-web-clippy)
+
+missing=()
+for p in "${APT_PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+for p in "${PINNED_PKGS[@]}"; do
+	v=$(dpkg-query -W -f='${Status} ${Version}' "$p" 2>/dev/null || true)
+	[ "$v" = "install ok installed $RUST_DEB_VERSION" ] || missing+=("$p=$RUST_DEB_VERSION")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing from Debian: ${missing[*]}"
+	if [ "$(id -u)" != 0 ]; then
+		echo "deps: ERROR: not root; install these yourself: ${missing[*]}" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null
+	if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/vimc-rs-apt.log 2>&1; then
+		tail -20 /tmp/vimc-rs-apt.log >&2
+		echo "deps: ERROR: apt-get could not install: ${missing[*]}" >&2
+		exit 1
+	fi
+fi
+
+# bindgen from crates.io, pinned, installed into our own root so that
+# another bindgen on PATH never gets picked up.
+BINDGEN_ROOT=${VIMC_RS_CACHE:-$HOME/.cache/vimc-rs}/bindgen-$BINDGEN_VERSION
+if ! "$BINDGEN_ROOT/bin/bindgen" --version 2>/dev/null | grep -qx "bindgen $BINDGEN_VERSION"; then
+	echo "deps: installing bindgen-cli $BINDGEN_VERSION from crates.io"
+	command -v cargo >/dev/null || { echo "deps: ERROR: cargo is missing (needed to install bindgen-cli)" >&2; exit 1; }
+	(cd / && cargo install --quiet --locked --root "$BINDGEN_ROOT" bindgen-cli --version "$BINDGEN_VERSION") \
+		|| { echo "deps: ERROR: cargo install bindgen-cli $BINDGEN_VERSION failed" >&2; exit 1; }
+fi
+
+# The pinned toolchain as a rustup toolchain named in rust-toolchain.toml, so
+# cargo/rustc/rustfmt run inside the checkout are the same 1.85 the kernel uses.
+TC=${VIMC_RS_CACHE:-$HOME/.cache/vimc-rs}/toolchain-vimc-rs-1.85
+if [ ! -x "$TC/bin/cargo" ]; then
+	mkdir -p "$TC/bin"
+	for t in rustc rustdoc cargo rustfmt clippy-driver cargo-clippy; do
+		[ -e "/usr/bin/$t" ] && ln -sf "/usr/bin/$t" "$TC/bin/$t"
+	done
+	ln -sfn /usr/lib "$TC/lib"
+fi
+if command -v rustup >/dev/null && ! rustup toolchain list 2>/dev/null | grep -q '^vimc-rs-1.85'; then
+	rustup toolchain link vimc-rs-1.85 "$TC" >/dev/null
+fi
+
+# Final check: every tool the build and the guest need, named when absent.
+need=(/usr/bin/rustc /usr/bin/clang-19 /usr/bin/ld.lld-19 /usr/bin/qemu-system-x86_64
+	/usr/bin/v4l2-ctl /usr/bin/media-ctl /usr/bin/v4l2-compliance /bin/busybox /usr/bin/cam
+	/usr/bin/gst-launch-1.0 /usr/lib/rustlib/src/rust/library/core/src/lib.rs
+	/usr/lib/llvm-19/lib/libclang.so "$BINDGEN_ROOT/bin/bindgen")
+for f in "${need[@]}"; do
+	[ -e "$f" ] || { echo "deps: ERROR: $f is missing after install" >&2; exit 1; }
+done
+ls /usr/src/linux-source-6.12.tar.xz >/dev/null 2>&1 || { echo "deps: ERROR: /usr/src/linux-source-6.12.tar.xz missing" >&2; exit 1; }
+/usr/bin/rustc --version | grep -q '^rustc 1\.85\.' || { echo "deps: ERROR: /usr/bin/rustc is not 1.85: $(/usr/bin/rustc --version)" >&2; exit 1; }

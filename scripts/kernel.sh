@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds (or finds in the cache) the guest kernel from the unmodified Debian
+# linux-source-6.12 tarball: tinyconfig + scripts/kernel.config (+ for the
+# "bench" flavour, scripts/kernel-bench.config, which drops the sanitizers).
+#
+#   scripts/kernel.sh [--path] [debug|bench]
+#
+# The build directory is $VIMC_RS_CACHE/kernel-<flavour>-<key>, where the key
+# hashes the source package version, the fragments, this script and the tool
+# versions. --path prints that directory without building.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/toolvars.sh"
+
+path_only=0
+[ "${1:-}" = --path ] && { path_only=1; shift; }
+flavour=${1:-debug}
+frags=("$here/kernel.config")
+[ "$flavour" = bench ] && frags+=("$here/kernel-bench.config")
+
+src_ver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || echo none)
+key=$( { echo "$src_ver"; cat "${frags[@]}" "$0" "$here/toolvars.sh";
+	/usr/bin/rustc --version 2>/dev/null; "$BINDGEN" --version 2>/dev/null;
+	clang-19 --version 2>/dev/null | head -1; } | sha256sum | cut -c1-16)
+out=$CACHE/kernel-$flavour-$key
+if [ $path_only = 1 ]; then echo "$out"; exit 0; fi
+if [ -f "$out/.vimc-rs-done" ]; then exit 0; fi
+
+src=$CACHE/src-$src_ver/linux-source-6.12
+if [ ! -f "$src/.vimc-rs-extracted" ]; then
+	echo "kernel: extracting /usr/src/linux-source-6.12.tar.xz"
+	rm -rf "$CACHE/src-$src_ver"; mkdir -p "$CACHE/src-$src_ver"
+	tar -C "$CACHE/src-$src_ver" -xf /usr/src/linux-source-6.12.tar.xz
+	touch "$src/.vimc-rs-extracted"
+fi
+
+rm -rf "$out"; mkdir -p "$out"
+log=$out/build.log
+echo "kernel: configuring $flavour in $out"
+kmake() { make -C "$src" O="$out" "${KVARS[@]}" "$@"; }
+kmake tinyconfig >"$log" 2>&1
+"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "${frags[@]}" >>"$log" 2>&1
+kmake olddefconfig >>"$log" 2>&1
+
+# Every fragment line must have stuck; Kconfig silently drops what it can't do.
+bad=0
+while IFS= read -r line; do
+	case "$line" in
+	CONFIG_*=*) grep -qx -- "$line" "$out/.config" || { echo "kernel: ERROR: '$line' did not stick (have: $(grep "^${line%%=*}=" "$out/.config" || echo unset))" >&2; bad=1; } ;;
+	"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}
+		! grep -q "^$opt=" "$out/.config" || { echo "kernel: ERROR: '$opt' should be unset but is $(grep "^$opt=" "$out/.config")" >&2; bad=1; } ;;
+	esac
+done < <(cat "${frags[@]}")
+[ $bad = 0 ] || exit 1
+
+kmake rustavailable >>"$log" 2>&1 || { tail -5 "$log"; echo "kernel: ERROR: Rust is not available with the pinned tools" >&2; exit 1; }
+echo "kernel: building (log: $log)"
+if ! kmake -j"$(( $(nproc) + 1 ))" bzImage modules >>"$log" 2>&1; then
+	grep -E 'error|Error' "$log" | tail -20 >&2
+	echo "kernel: ERROR: build failed, see $log" >&2; exit 1
+fi
+kmake INSTALL_MOD_PATH="$out/modinst" modules_install >>"$log" 2>&1
+touch "$out/.vimc-rs-done"
