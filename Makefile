@@ -47,11 +47,15 @@ check: guest
 	@$(PHASE) tests qemu/test --kernel $(KDIR) --results $(RESULTS)
 test: check
 
+# The kernel's rustfmt settings; its rustfmt targets do not cover M= builds.
+RUST_SOURCES = $(shell git ls-files '*.rs')
+RUSTFMT := /usr/bin/rustfmt --edition 2021 --config-path $(KDIR)/source/.rustfmt.toml
+
 rustfmt:
-	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) $(KVARS) rustfmt
+	@$(RUSTFMT) $(RUST_SOURCES)
 
 rustfmt-check:
-	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) $(KVARS) rustfmtcheck
+	@$(RUSTFMT) --check $(RUST_SOURCES)
 
 clippy:
 	@$(MAKE) --no-print-directory modules-only CLIPPY=1

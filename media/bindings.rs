@@ -6,6 +6,8 @@
 
 #![allow(
     clippy::all,
+    clippy::missing_safety_doc,
+    clippy::undocumented_unsafe_blocks,
     dead_code,
     improper_ctypes,
     missing_docs,

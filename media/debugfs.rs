@@ -93,6 +93,9 @@ impl Drop for Dir {
     }
 }
 
+/// # Safety
+///
+/// Called by the seq_file core during a read of a file opened by `open_callback`.
 unsafe extern "C" fn show_callback(m: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
     // SAFETY: `private` is the `&'static File` given to `single_open` by
     // `open_callback`.
@@ -103,6 +106,9 @@ unsafe extern "C" fn show_callback(m: *mut bindings::seq_file, _v: *mut c_void) 
     }
 }
 
+/// # Safety
+///
+/// Called by the VFS with a valid inode and file of a file we created.
 unsafe extern "C" fn open_callback(inode: *mut bindings::inode, f: *mut bindings::file) -> c_int {
     // SAFETY: called by the VFS with valid pointers; `i_private` is the
     // `&'static File` passed to `debugfs_create_file`.

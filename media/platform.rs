@@ -79,7 +79,10 @@ impl<T: Driver> Registration<T> {
         // SAFETY: `p` is a fully initialized driver that lives in `drv`
         // until `drop` unregisters it.
         to_result(unsafe { bindings::__platform_driver_register(p, module.as_ptr()) })?;
-        Ok(Self { drv, _p: PhantomData })
+        Ok(Self {
+            drv,
+            _p: PhantomData,
+        })
     }
 }
 
@@ -91,8 +94,16 @@ impl<T: Driver> Drop for Registration<T> {
     }
 }
 
-unsafe extern "C" fn probe_callback<T: Driver>(pdev: *mut bindings::platform_device) -> kernel::ffi::c_int {
-    let dev = Device { ptr: pdev, _p: PhantomData };
+/// # Safety
+///
+/// Called by the driver core with a valid device.
+unsafe extern "C" fn probe_callback<T: Driver>(
+    pdev: *mut bindings::platform_device,
+) -> kernel::ffi::c_int {
+    let dev = Device {
+        ptr: pdev,
+        _p: PhantomData,
+    };
     match T::probe(&dev) {
         Ok(data) => {
             // SAFETY: the driver core passes a valid device; remove_callback
@@ -104,6 +115,9 @@ unsafe extern "C" fn probe_callback<T: Driver>(pdev: *mut bindings::platform_dev
     }
 }
 
+/// # Safety
+///
+/// Called by the driver core with a valid device, once after each successful probe.
 unsafe extern "C" fn remove_callback<T: Driver>(pdev: *mut bindings::platform_device) {
     // SAFETY: only called after a successful probe, which stored the value
     // from `into_foreign`; the driver core calls remove once per probe.

@@ -63,6 +63,9 @@ impl Drop for SubdevMem {
     }
 }
 
+/// # Safety
+///
+/// As the invariant of [`SubdevMem`].
 unsafe fn free<T>(p: *mut c_void) {
     // SAFETY: `p` is a `KBox<Subdev<T>>` turned raw (invariant of `SubdevMem`);
     // `data` is `ManuallyDrop`, so this frees only the block and the pads.
@@ -79,15 +82,20 @@ impl<T> Subdev<T> {
 struct Vtable<T>(PhantomData<T>);
 
 impl<T: Driver> Vtable<T> {
-    // SAFETY: all-zero is a valid ops table (no callbacks).
-    const OPS: bindings::v4l2_subdev_ops = unsafe { core::mem::zeroed() };
-    const INTERNAL_OPS: bindings::v4l2_subdev_internal_ops = bindings::v4l2_subdev_internal_ops {
-        release: Some(release_callback::<T>),
+    const OPS: bindings::v4l2_subdev_ops =
         // SAFETY: all-zero is a valid ops table (no callbacks).
-        ..unsafe { core::mem::zeroed() }
+        unsafe { core::mem::zeroed() };
+    const INTERNAL_OPS: bindings::v4l2_subdev_internal_ops = {
+        // SAFETY: all-zero is a valid ops table (no callbacks).
+        let mut ops: bindings::v4l2_subdev_internal_ops = unsafe { core::mem::zeroed() };
+        ops.release = Some(release_callback::<T>);
+        ops
     };
 }
 
+/// # Safety
+///
+/// Called by the V4L2 core, once, when the last reference is gone.
 unsafe extern "C" fn release_callback<T>(sd: *mut bindings::v4l2_subdev) {
     // SAFETY: installed only on `Subdev<T>::sd` (type invariant).
     let s = unsafe { kernel::container_of!(sd, Subdev<T>, sd) } as *mut Subdev<T>;
@@ -110,7 +118,11 @@ pub(super) fn register<T: Driver>(
         pads.push(Opaque::<bindings::media_pad>::uninit(), GFP_KERNEL)?;
     }
     let s = KBox::new(
-        Subdev { sd: Opaque::uninit(), pads, data: ManuallyDrop::new(data) },
+        Subdev {
+            sd: Opaque::uninit(),
+            pads,
+            data: ManuallyDrop::new(data),
+        },
         GFP_KERNEL,
     )?;
     let sd = s.sd.get();
@@ -142,7 +154,9 @@ pub(super) fn register<T: Driver>(
     let raw = KBox::into_raw(s);
     // SAFETY: `raw` is a fully initialized subdev; on success the release
     // callback owns the allocation.
-    let ret = unsafe { bindings::__v4l2_device_register_subdev(v4l2_dev, (*raw).sd.get(), module.as_ptr()) };
+    let ret = unsafe {
+        bindings::__v4l2_device_register_subdev(v4l2_dev, (*raw).sd.get(), module.as_ptr())
+    };
     if let Err(e) = to_result(ret) {
         // SAFETY: registration failed, so C holds no pointer and release will
         // never run: the allocation and its data are still ours.
@@ -150,7 +164,10 @@ pub(super) fn register<T: Driver>(
         drop(ManuallyDrop::into_inner(KBox::into_inner(s).data));
         return Err(e);
     }
-    let mem = SubdevMem { ptr: raw.cast(), free: free::<T> };
+    let mem = SubdevMem {
+        ptr: raw.cast(),
+        free: free::<T>,
+    };
     // SAFETY: derived from a non-null box pointer.
     Ok((unsafe { NonNull::new_unchecked((*raw).sd.get()) }, mem))
 }

@@ -82,6 +82,9 @@ unsafe impl<T> AlwaysRefCounted for Root<T> {
     }
 }
 
+/// # Safety
+///
+/// Called by the V4L2 core, once, when the last reference is gone.
 unsafe extern "C" fn release_callback<T>(v4l2_dev: *mut bindings::v4l2_device) {
     // SAFETY: only installed on `Root<T>::v4l2_dev` (type invariant), so the
     // container is a `Root<T>`.
@@ -153,7 +156,12 @@ impl<T: Send + Sync + 'static> Registration<T> {
         let raw = KBox::into_raw(root);
         // SAFETY: `raw` is non-null, and the registration's initial reference is ours.
         let root = unsafe { ARef::from_raw(NonNull::new_unchecked(raw)) };
-        Ok(Self { root, module, subdevs: KVec::new(), media_registered: false })
+        Ok(Self {
+            root,
+            module,
+            subdevs: KVec::new(),
+            media_registered: false,
+        })
     }
 
     /// A counted reference to the top-level object.
@@ -181,9 +189,10 @@ impl<T: Send + Sync + 'static> Registration<T> {
         // SAFETY: initialized in `new` (invariant of `Root`), not yet registered.
         unsafe { mdev.register(self.module)? };
         // SAFETY: the `v4l2_device` is registered.
-        if let Err(e) =
-            to_result(unsafe { bindings::__v4l2_device_register_subdev_nodes(self.root.v4l2_dev_ptr(), false) })
-        {
+        let ret = unsafe {
+            bindings::__v4l2_device_register_subdev_nodes(self.root.v4l2_dev_ptr(), false)
+        };
+        if let Err(e) = to_result(ret) {
             // SAFETY: registered just above.
             unsafe { mdev.unregister() };
             return Err(e);

@@ -14,4 +14,7 @@ pub(crate) struct Entity {
 }
 
 /// Entities in creation order; the index is the entity's id in links.
-pub(crate) const ENTITIES: &[Entity] = &[Entity { name: c_str!("Sensor A"), add: sensor::add }];
+pub(crate) const ENTITIES: &[Entity] = &[Entity {
+    name: c_str!("Sensor A"),
+    add: sensor::add,
+}];

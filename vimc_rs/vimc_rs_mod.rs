@@ -65,6 +65,9 @@ impl kernel::Module for VimcModule {
     fn init(module: &'static ThisModule) -> Result<Self> {
         let driver = platform::Registration::new(module)?;
         let device = platform::DeviceRegistration::new(c_str!("vimc"))?;
-        Ok(Self { _driver: driver, _device: device })
+        Ok(Self {
+            _driver: driver,
+            _device: device,
+        })
     }
 }
