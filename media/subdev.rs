@@ -82,9 +82,11 @@ impl<T> Subdev<T> {
 struct Vtable<T>(PhantomData<T>);
 
 impl<T: Driver> Vtable<T> {
-    const OPS: bindings::v4l2_subdev_ops =
+    const OPS: bindings::v4l2_subdev_ops = {
         // SAFETY: all-zero is a valid ops table (no callbacks).
-        unsafe { core::mem::zeroed() };
+        let ops: bindings::v4l2_subdev_ops = unsafe { core::mem::zeroed() };
+        ops
+    };
     const INTERNAL_OPS: bindings::v4l2_subdev_internal_ops = {
         // SAFETY: all-zero is a valid ops table (no callbacks).
         let mut ops: bindings::v4l2_subdev_internal_ops = unsafe { core::mem::zeroed() };
