@@ -61,7 +61,8 @@ clippy:
 	@$(MAKE) --no-print-directory modules-only CLIPPY=1
 
 rust-analyzer: kernel
-	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) $(KVARS) rust-analyzer
+	@$(MAKE) -s -C $(KDIR) $(KVARS) rust-analyzer
+	@scripts/rust-analyzer.py $(KDIR) $(CURDIR)
 	@echo "wrote $(CURDIR)/rust-project.json"
 
 clean:
