@@ -41,7 +41,8 @@ guest: modules
 # then runs CMD (exiting with its status) or an interactive shell.
 run: guest
 	@qemu/run --kernel $(KDIR) --setup 'modprobe vimc_rs && modprobe async_debugfs && media-ctl -p' \
-		$(if $(CMD),-- sh -c '$(subst ','\'',$(CMD))')
+		$(if $(CMD),-- sh -c '$(subst ','\'',$(CMD))'); \
+	rc=$$?; [ $$rc = 0 ] || echo "make run: exit status $$rc (qemu/run returns it as is)" >&2; exit $$rc
 
 check: guest
 	@$(PHASE) tests qemu/test --kernel $(KDIR) --results $(RESULTS)
