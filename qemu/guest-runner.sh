@@ -4,7 +4,7 @@
 # an oops, BUG, KASAN, WARNING, lockdep, list corruption, ODEBUG or kmemleak
 # report. The host (qemu/test) splits the output on the @@@ lines.
 KMEMLEAK=/sys/kernel/debug/kmemleak
-REPORT='Oops|BUG:|KASAN|WARNING:|INFO: (possible|inconsistent|trying|task .* blocked)|suspicious RCU usage|DEBUG_LOCKS_WARN|list_(add|del) corruption|list corruption|ODEBUG|kmemleak|unreferenced object|general protection|Kernel panic|UBSAN|refcount_t:'
+REPORT='Oops|BUG:|KASAN|WARNING:|INFO: (possible|inconsistent|trying|task .* blocked)|suspicious RCU usage|DEBUG_LOCKS_WARN|list_(add|del) corruption|list corruption|ODEBUG|kmemleak: ([0-9]+ new suspected|.*disabled|Cannot)|unreferenced object|general protection|Kernel panic|UBSAN|refcount_t:'
 only=$(sed -n 's/.*vimcrs.only=\([^ ]*\).*/\1/p' /proc/cmdline)
 
 # Boot-time leaks are not ours: scan once and forget them.
