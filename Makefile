@@ -35,7 +35,7 @@ modules-only:
 	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) $(KVARS) $(if $(CLIPPY),CLIPPY=1) modules
 
 guest: modules
-	@$(PHASE) guest qemu/mkinitramfs $(KDIR)
+	@$(PHASE) guest qemu/mkinitramfs >/dev/null
 
 # make run [CMD='...']: loads vimc_rs and async_debugfs, prints the graph,
 # then runs CMD (exiting with its status) or an interactive shell.
