@@ -6,6 +6,11 @@
 #[path = "../media/mod.rs"]
 mod media;
 
+// The media layer's video nodes speak in these types.
+#[allow(dead_code, unreachable_pub)]
+#[path = "../pixel/formats.rs"]
+mod formats;
+
 use core::fmt::Write;
 use kernel::{c_str, prelude::*};
 use media::debugfs;

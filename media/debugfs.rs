@@ -16,7 +16,6 @@ use kernel::{
     ffi::{c_int, c_void},
     prelude::*,
     str::CStr,
-    types::Opaque,
 };
 
 /// Writes into a `seq_file` buffer; the seq_file core grows it and calls
@@ -119,15 +118,9 @@ struct Fops(bindings::file_operations);
 // SAFETY: immutable after compilation.
 unsafe impl Sync for Fops {}
 
-// The symbol `module!` defines for this module; only its address is used.
-#[allow(improper_ctypes)]
-extern "C" {
-    static __this_module: Opaque<bindings::module>;
-}
-
 static FOPS: Fops = Fops(bindings::file_operations {
-    // SAFETY: the address of this module's `struct module`, as `THIS_MODULE`.
-    owner: unsafe { __this_module.get() },
+    // SAFETY: only the address of the extern static is taken.
+    owner: unsafe { super::__this_module.get() },
     open: Some(open_callback),
     read: Some(bindings::seq_read),
     llseek: Some(bindings::seq_lseek),

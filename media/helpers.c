@@ -17,3 +17,9 @@ int rust_helper_v4l2_subdev_init_finalize(struct v4l2_subdev *sd)
 {
 	return v4l2_subdev_init_finalize(sd);
 }
+
+/* One lockdep class for the ioctl locks of all video nodes of the module. */
+void rust_helper_video_lock_init(struct mutex *lock)
+{
+	mutex_init(lock);
+}

@@ -13,6 +13,15 @@ pub(crate) mod media_device;
 pub(crate) mod platform;
 pub(crate) mod subdev;
 pub(crate) mod v4l2_device;
+pub(crate) mod video_device;
+
+/// A continuous frame size range, for the frame size enumerations.
+pub(crate) struct FrameSizes {
+    /// Smallest and largest width.
+    pub(crate) width: (u32, u32),
+    /// Smallest and largest height.
+    pub(crate) height: (u32, u32),
+}
 
 /// Copies `src` into the fixed-size C string `dst`, truncating and always
 /// NUL-terminating, like the kernel's `strscpy`.
@@ -23,4 +32,11 @@ pub(crate) fn copy_cstr(dst: &mut [u8], src: &kernel::str::CStr) {
     for b in &mut dst[n..] {
         *b = 0;
     }
+}
+
+// The `struct module` of the module this layer is compiled into, which
+// `module!` defines; static ops tables take its address as `THIS_MODULE`.
+#[allow(improper_ctypes)]
+extern "C" {
+    static __this_module: kernel::types::Opaque<bindings::module>;
 }

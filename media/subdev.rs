@@ -17,16 +17,210 @@
 //! first unload test). Every subdev node holds a `v4l2_device` reference, so
 //! the root's release runs after all subdev releases have returned.
 
-use super::{bindings, copy_cstr};
+use super::{bindings, copy_cstr, FrameSizes};
+use crate::formats::{Colorimetry, MbusFormat, Rect};
 use core::{ffi::c_void, marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
-use kernel::{error::to_result, prelude::*, str::CStr, types::Opaque, ThisModule};
+use kernel::{error::to_result, ffi::c_int, prelude::*, str::CStr, types::Opaque, ThisModule};
 
-/// An entity type implemented as a subdev.
+/// Entity functions (`MEDIA_ENT_F_*`) of subdevs.
+pub(crate) mod function {
+    use super::bindings;
+    pub(crate) const CAM_SENSOR: u32 = bindings::MEDIA_ENT_F_CAM_SENSOR;
+    pub(crate) const PROC_VIDEO_PIXEL_ENC_CONV: u32 =
+        bindings::MEDIA_ENT_F_PROC_VIDEO_PIXEL_ENC_CONV;
+    pub(crate) const PROC_VIDEO_SCALER: u32 = bindings::MEDIA_ENT_F_PROC_VIDEO_SCALER;
+    pub(crate) const LENS: u32 = bindings::MEDIA_ENT_F_LENS;
+}
+
+/// Pad flags (`MEDIA_PAD_FL_*`).
+pub(crate) mod pad {
+    use super::bindings;
+    pub(crate) const SINK: u32 = bindings::MEDIA_PAD_FL_SINK;
+    pub(crate) const SOURCE: u32 = bindings::MEDIA_PAD_FL_SOURCE;
+}
+
+/// Selection targets (`V4L2_SEL_TGT_*`).
+pub(crate) mod target {
+    use super::bindings;
+    pub(crate) const CROP: u32 = bindings::V4L2_SEL_TGT_CROP;
+    pub(crate) const CROP_BOUNDS: u32 = bindings::V4L2_SEL_TGT_CROP_BOUNDS;
+}
+
+/// Which state a format or selection call is about.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Which {
+    /// A file handle's try state.
+    Try,
+    /// The device's active state.
+    Active,
+}
+
+impl Which {
+    fn from_c(which: u32) -> Self {
+        if which == bindings::v4l2_subdev_format_whence_V4L2_SUBDEV_FORMAT_ACTIVE {
+            Which::Active
+        } else {
+            Which::Try
+        }
+    }
+}
+
+/// The pad formats and crops of a subdev (active or try), locked by the
+/// V4L2 core for as long as a callback runs.
+///
+/// # Invariants
+///
+/// `ptr` is a valid `v4l2_subdev_state` of our subdev, locked for `'a`.
+pub(crate) struct State<'a> {
+    ptr: *mut bindings::v4l2_subdev_state,
+    _p: PhantomData<&'a mut bindings::v4l2_subdev_state>,
+}
+
+fn mbus_from_c(f: &bindings::v4l2_mbus_framefmt) -> MbusFormat {
+    MbusFormat {
+        width: f.width,
+        height: f.height,
+        code: f.code,
+        field: f.field,
+        color: Colorimetry {
+            colorspace: f.colorspace,
+            // SAFETY: `ycbcr_enc` and `hsv_enc` are two `u16` views of one field.
+            ycbcr_enc: unsafe { *f.__bindgen_anon_1.ycbcr_enc.as_ref() }.into(),
+            quantization: f.quantization.into(),
+            xfer_func: f.xfer_func.into(),
+        },
+    }
+}
+
+fn mbus_to_c(f: &MbusFormat, out: &mut bindings::v4l2_mbus_framefmt) {
+    out.width = f.width;
+    out.height = f.height;
+    out.code = f.code;
+    out.field = f.field;
+    out.colorspace = f.color.colorspace;
+    // The C fields are `u16`; the values come from them or are clamped enums.
+    // SAFETY: as in `mbus_from_c`.
+    unsafe { *out.__bindgen_anon_1.ycbcr_enc.as_mut() = f.color.ycbcr_enc as u16 };
+    out.quantization = f.color.quantization as u16;
+    out.xfer_func = f.color.xfer_func as u16;
+}
+
+impl State<'_> {
+    fn format_ptr(&self, pad: u32) -> Result<*mut bindings::v4l2_mbus_framefmt> {
+        // SAFETY: `ptr` is a valid, locked state (type invariant); the
+        // function returns NULL for a pad out of range.
+        let f = unsafe { bindings::__v4l2_subdev_state_get_format(self.ptr, pad, 0) };
+        if f.is_null() {
+            Err(EINVAL)
+        } else {
+            Ok(f)
+        }
+    }
+
+    fn crop_ptr(&self, pad: u32) -> Result<*mut bindings::v4l2_rect> {
+        // SAFETY: as in `format_ptr`.
+        let r = unsafe { bindings::__v4l2_subdev_state_get_crop(self.ptr, pad, 0) };
+        if r.is_null() {
+            Err(EINVAL)
+        } else {
+            Ok(r)
+        }
+    }
+
+    /// The format of pad `pad`.
+    pub(crate) fn format(&self, pad: u32) -> Result<MbusFormat> {
+        // SAFETY: a valid pointer into the locked state.
+        Ok(mbus_from_c(unsafe { &*self.format_ptr(pad)? }))
+    }
+
+    /// Sets the format of pad `pad`.
+    pub(crate) fn set_format(&mut self, pad: u32, f: &MbusFormat) -> Result {
+        let out = self.format_ptr(pad)?;
+        // SAFETY: a valid pointer into the locked state, which `&mut self`
+        // lets only us change; other fields (flags) are cleared as by a
+        // struct assignment in C.
+        unsafe {
+            core::ptr::write_bytes(out, 0, 1);
+            mbus_to_c(f, &mut *out);
+        }
+        Ok(())
+    }
+
+    /// The crop rectangle of pad `pad`.
+    pub(crate) fn crop(&self, pad: u32) -> Result<Rect> {
+        // SAFETY: a valid pointer into the locked state.
+        let r = unsafe { &*self.crop_ptr(pad)? };
+        Ok(Rect {
+            left: r.left,
+            top: r.top,
+            width: r.width,
+            height: r.height,
+        })
+    }
+
+    /// Sets the crop rectangle of pad `pad`.
+    pub(crate) fn set_crop(&mut self, pad: u32, r: &Rect) -> Result {
+        let out = self.crop_ptr(pad)?;
+        // SAFETY: as in `set_format`.
+        unsafe {
+            (*out).left = r.left;
+            (*out).top = r.top;
+            (*out).width = r.width;
+            (*out).height = r.height;
+        }
+        Ok(())
+    }
+}
+
+/// An entity type implemented as a subdev. The pad operations are called
+/// with the state locked; the defaults fail as "not supported".
 pub(crate) trait Driver: Sized + Send + Sync + 'static {
     /// Media entity function (`MEDIA_ENT_F_*`).
     const FUNCTION: u32;
     /// Flags (`MEDIA_PAD_FL_*`) of each pad, in pad order.
     const PADS: &'static [u32];
+    /// Whether the subdev has pad operations and a state.
+    const HAS_PAD_OPS: bool = true;
+    /// Whether it has `get_selection`/`set_selection`.
+    const HAS_SELECTION: bool = false;
+
+    /// Fills a new state (the active one, and each file's try state).
+    fn init_state(&self, _state: &mut State<'_>) -> Result {
+        Ok(())
+    }
+    /// `VIDIOC_SUBDEV_ENUM_MBUS_CODE`.
+    fn enum_mbus_code(&self, _pad: u32, _index: u32) -> Result<u32> {
+        Err(ENOTTY)
+    }
+    /// `VIDIOC_SUBDEV_ENUM_FRAME_SIZE`.
+    fn enum_frame_size(&self, _pad: u32, _index: u32, _code: u32) -> Result<FrameSizes> {
+        Err(ENOTTY)
+    }
+    /// `VIDIOC_SUBDEV_S_FMT`: adjusts `fmt` and stores it in `state`.
+    fn set_fmt(
+        &self,
+        _state: &mut State<'_>,
+        _which: Which,
+        _pad: u32,
+        _fmt: &mut MbusFormat,
+    ) -> Result {
+        Err(ENOTTY)
+    }
+    /// `VIDIOC_SUBDEV_G_SELECTION`.
+    fn get_selection(&self, _state: &State<'_>, _pad: u32, _target: u32) -> Result<Rect> {
+        Err(EINVAL)
+    }
+    /// `VIDIOC_SUBDEV_S_SELECTION`: adjusts `r` and stores it in `state`.
+    fn set_selection(
+        &self,
+        _state: &mut State<'_>,
+        _which: Which,
+        _pad: u32,
+        _target: u32,
+        _r: &mut Rect,
+    ) -> Result {
+        Err(EINVAL)
+    }
 }
 
 /// A subdev with its pads and driver data `T`.
@@ -79,31 +273,197 @@ impl<T> Subdev<T> {
     }
 }
 
+impl<T: Driver> Subdev<T> {
+    /// # Safety
+    ///
+    /// `sd` is the subdev of a live `Subdev<T>` whose data is not dropped.
+    unsafe fn data_of<'a>(sd: *mut bindings::v4l2_subdev) -> &'a T {
+        // SAFETY: guaranteed by the caller.
+        unsafe { &(*kernel::container_of!(sd, Subdev<T>, sd)).data }
+    }
+}
+
 struct Vtable<T>(PhantomData<T>);
 
 impl<T: Driver> Vtable<T> {
+    const PAD_OPS: bindings::v4l2_subdev_pad_ops = {
+        // SAFETY: all-zero is a valid ops table (no callbacks).
+        let mut ops: bindings::v4l2_subdev_pad_ops = unsafe { core::mem::zeroed() };
+        ops.enum_mbus_code = Some(enum_mbus_code::<T>);
+        ops.enum_frame_size = Some(enum_frame_size::<T>);
+        ops.get_fmt = Some(bindings::v4l2_subdev_get_fmt);
+        ops.set_fmt = Some(set_fmt::<T>);
+        if T::HAS_SELECTION {
+            ops.get_selection = Some(get_selection::<T>);
+            ops.set_selection = Some(set_selection::<T>);
+        }
+        ops
+    };
     const OPS: bindings::v4l2_subdev_ops = {
         // SAFETY: all-zero is a valid ops table (no callbacks).
-        let ops: bindings::v4l2_subdev_ops = unsafe { core::mem::zeroed() };
+        let mut ops: bindings::v4l2_subdev_ops = unsafe { core::mem::zeroed() };
+        if T::HAS_PAD_OPS {
+            ops.pad = &Self::PAD_OPS;
+        }
         ops
     };
     const INTERNAL_OPS: bindings::v4l2_subdev_internal_ops = {
         // SAFETY: all-zero is a valid ops table (no callbacks).
         let mut ops: bindings::v4l2_subdev_internal_ops = unsafe { core::mem::zeroed() };
         ops.release = Some(release_callback::<T>);
+        if T::HAS_PAD_OPS {
+            ops.init_state = Some(init_state::<T>);
+        }
         ops
     };
+}
+
+fn result_to_int(r: Result) -> c_int {
+    match r {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// # Safety
+///
+/// Called by the V4L2 core on our subdev with a valid, locked state.
+unsafe extern "C" fn init_state<T: Driver>(
+    sd: *mut bindings::v4l2_subdev,
+    state: *mut bindings::v4l2_subdev_state,
+) -> c_int {
+    let mut state = State {
+        ptr: state,
+        _p: PhantomData,
+    };
+    // SAFETY: as the function's safety section.
+    result_to_int(unsafe { Subdev::<T>::data_of(sd) }.init_state(&mut state))
+}
+
+/// # Safety
+///
+/// Called by the V4L2 core on our subdev with a valid `code`.
+unsafe extern "C" fn enum_mbus_code<T: Driver>(
+    sd: *mut bindings::v4l2_subdev,
+    _state: *mut bindings::v4l2_subdev_state,
+    code: *mut bindings::v4l2_subdev_mbus_code_enum,
+) -> c_int {
+    // SAFETY: as the function's safety section.
+    let (data, code) = unsafe { (Subdev::<T>::data_of(sd), &mut *code) };
+    result_to_int(
+        data.enum_mbus_code(code.pad, code.index)
+            .map(|c| code.code = c),
+    )
+}
+
+/// # Safety
+///
+/// Called by the V4L2 core on our subdev with a valid `fse`.
+unsafe extern "C" fn enum_frame_size<T: Driver>(
+    sd: *mut bindings::v4l2_subdev,
+    _state: *mut bindings::v4l2_subdev_state,
+    fse: *mut bindings::v4l2_subdev_frame_size_enum,
+) -> c_int {
+    // SAFETY: as the function's safety section.
+    let (data, fse) = unsafe { (Subdev::<T>::data_of(sd), &mut *fse) };
+    result_to_int(data.enum_frame_size(fse.pad, fse.index, fse.code).map(|s| {
+        (fse.min_width, fse.max_width) = s.width;
+        (fse.min_height, fse.max_height) = s.height;
+    }))
+}
+
+/// # Safety
+///
+/// Called by the V4L2 core on our subdev with a valid, locked state and a
+/// valid `format`.
+unsafe extern "C" fn set_fmt<T: Driver>(
+    sd: *mut bindings::v4l2_subdev,
+    state: *mut bindings::v4l2_subdev_state,
+    format: *mut bindings::v4l2_subdev_format,
+) -> c_int {
+    let mut state = State {
+        ptr: state,
+        _p: PhantomData,
+    };
+    // SAFETY: as the function's safety section.
+    let (data, format) = unsafe { (Subdev::<T>::data_of(sd), &mut *format) };
+    let mut f = mbus_from_c(&format.format);
+    let r = data.set_fmt(&mut state, Which::from_c(format.which), format.pad, &mut f);
+    if r.is_ok() {
+        mbus_to_c(&f, &mut format.format);
+    }
+    result_to_int(r)
+}
+
+/// # Safety
+///
+/// As [`set_fmt`], with a valid `sel`.
+unsafe extern "C" fn get_selection<T: Driver>(
+    sd: *mut bindings::v4l2_subdev,
+    state: *mut bindings::v4l2_subdev_state,
+    sel: *mut bindings::v4l2_subdev_selection,
+) -> c_int {
+    let state = State {
+        ptr: state,
+        _p: PhantomData,
+    };
+    // SAFETY: as the function's safety section.
+    let (data, sel) = unsafe { (Subdev::<T>::data_of(sd), &mut *sel) };
+    result_to_int(data.get_selection(&state, sel.pad, sel.target).map(|r| {
+        sel.r.left = r.left;
+        sel.r.top = r.top;
+        sel.r.width = r.width;
+        sel.r.height = r.height;
+    }))
+}
+
+/// # Safety
+///
+/// As [`get_selection`].
+unsafe extern "C" fn set_selection<T: Driver>(
+    sd: *mut bindings::v4l2_subdev,
+    state: *mut bindings::v4l2_subdev_state,
+    sel: *mut bindings::v4l2_subdev_selection,
+) -> c_int {
+    let mut state = State {
+        ptr: state,
+        _p: PhantomData,
+    };
+    // SAFETY: as the function's safety section.
+    let (data, sel) = unsafe { (Subdev::<T>::data_of(sd), &mut *sel) };
+    let mut r = Rect {
+        left: sel.r.left,
+        top: sel.r.top,
+        width: sel.r.width,
+        height: sel.r.height,
+    };
+    let ret = data.set_selection(
+        &mut state,
+        Which::from_c(sel.which),
+        sel.pad,
+        sel.target,
+        &mut r,
+    );
+    if ret.is_ok() {
+        (sel.r.left, sel.r.top, sel.r.width, sel.r.height) = (r.left, r.top, r.width, r.height);
+    }
+    result_to_int(ret)
 }
 
 /// # Safety
 ///
 /// Called by the V4L2 core, once, when the last reference is gone.
-unsafe extern "C" fn release_callback<T>(sd: *mut bindings::v4l2_subdev) {
+unsafe extern "C" fn release_callback<T: Driver>(sd: *mut bindings::v4l2_subdev) {
     // SAFETY: installed only on `Subdev<T>::sd` (type invariant).
     let s = unsafe { kernel::container_of!(sd, Subdev<T>, sd) } as *mut Subdev<T>;
     // SAFETY: the core calls release once, after unregistration, when the
-    // node has no user: nothing uses the entity's data anymore.
-    unsafe { ManuallyDrop::drop(&mut (*s).data) };
+    // node has no user: nothing uses the entity's state or data anymore.
+    unsafe {
+        if T::HAS_PAD_OPS {
+            bindings::v4l2_subdev_cleanup(sd);
+        }
+        ManuallyDrop::drop(&mut (*s).data);
+    }
 }
 
 /// Creates the subdev `name` of type `T` and registers it on `v4l2_dev`,
@@ -142,12 +502,20 @@ pub(super) fn register<T: Driver>(
         (*sd).internal_ops = &Vtable::<T>::INTERNAL_OPS;
         (*sd).flags |= bindings::V4L2_SUBDEV_FL_HAS_DEVNODE;
         (*sd).entity.function = T::FUNCTION;
+        (*sd).entity.ops = &ENTITY_OPS.0;
         copy_cstr(&mut (*sd).name, name);
         bindings::media_entity_pads_init(
             &raw mut (*sd).entity,
             T::PADS.len() as u16,
             s.pads.as_ptr() as *mut bindings::media_pad,
         )
+    };
+    // The active state, filled by `init_state`.
+    let ret = match to_result(ret) {
+        // SAFETY: the subdev and its pads are initialized.
+        Ok(()) if T::HAS_PAD_OPS => unsafe { bindings::rust_helper_v4l2_subdev_init_finalize(sd) },
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
     };
     if let Err(e) = to_result(ret) {
         drop(ManuallyDrop::into_inner(KBox::into_inner(s).data));
@@ -161,8 +529,13 @@ pub(super) fn register<T: Driver>(
     };
     if let Err(e) = to_result(ret) {
         // SAFETY: registration failed, so C holds no pointer and release will
-        // never run: the allocation and its data are still ours.
-        let s = unsafe { KBox::from_raw(raw) };
+        // never run: the allocation, its state and its data are still ours.
+        let s = unsafe {
+            if T::HAS_PAD_OPS {
+                bindings::v4l2_subdev_cleanup((*raw).sd.get());
+            }
+            KBox::from_raw(raw)
+        };
         drop(ManuallyDrop::into_inner(KBox::into_inner(s).data));
         return Err(e);
     }
@@ -172,6 +545,28 @@ pub(super) fn register<T: Driver>(
     };
     // SAFETY: derived from a non-null box pointer.
     Ok((unsafe { NonNull::new_unchecked((*raw).sd.get()) }, mem))
+}
+
+struct EntityOps(bindings::media_entity_operations);
+// SAFETY: immutable after compilation.
+unsafe impl Sync for EntityOps {}
+
+/// Links into a subdev are validated by comparing the pad formats.
+static ENTITY_OPS: EntityOps = EntityOps({
+    // SAFETY: all-zero is "no callback" for the other operations.
+    let mut ops: bindings::media_entity_operations = unsafe { core::mem::zeroed() };
+    ops.link_validate = Some(bindings::v4l2_subdev_link_validate);
+    ops
+});
+
+/// The media entity of a registered subdev.
+///
+/// # Safety
+///
+/// `sd` came from [`register`] and is not unregistered.
+pub(crate) unsafe fn entity(sd: NonNull<bindings::v4l2_subdev>) -> *mut bindings::media_entity {
+    // SAFETY: guaranteed by the caller; only a field address is computed.
+    unsafe { &raw mut (*sd.as_ptr()).entity }
 }
 
 /// Unregisters a subdev from [`register`]; its memory goes with its release.

@@ -13,7 +13,7 @@
 use super::{
     bindings,
     media_device::{Info, MediaDevice},
-    platform, subdev,
+    platform, subdev, video_device,
 };
 use core::{cell::UnsafeCell, ptr::NonNull};
 use kernel::{
@@ -98,17 +98,24 @@ unsafe extern "C" fn release_callback<T>(v4l2_dev: *mut bindings::v4l2_device) {
     drop(unsafe { KBox::from_raw(root) });
 }
 
-/// The registration of a [`Root`] and of the subdevs on it, undone on drop
+/// An entity registered on a [`Root`].
+#[derive(Clone, Copy)]
+enum Entity {
+    Subdev(NonNull<bindings::v4l2_subdev>),
+    Video(NonNull<bindings::video_device>),
+}
+
+/// The registration of a [`Root`] and of the entities on it, undone on drop
 /// (the platform driver's remove).
 ///
 /// # Invariants
 ///
-/// - `subdevs` are registered on `root` and unregistered only by `drop`.
+/// - `entities` are registered on `root` and unregistered only by `drop`.
 /// - `media_registered` tells whether `/dev/mediaN` and the subdev nodes exist.
 pub(crate) struct Registration<T> {
     root: ARef<Root<T>>,
     module: &'static ThisModule,
-    subdevs: KVec<NonNull<bindings::v4l2_subdev>>,
+    entities: KVec<Entity>,
     media_registered: bool,
 }
 
@@ -159,7 +166,7 @@ impl<T: Send + Sync + 'static> Registration<T> {
         Ok(Self {
             root,
             module,
-            subdevs: KVec::new(),
+            entities: KVec::new(),
             media_registered: false,
         })
     }
@@ -170,17 +177,66 @@ impl<T: Send + Sync + 'static> Registration<T> {
     }
 
     /// Creates the subdev `name` of type `S` with its data and registers it
-    /// on the `v4l2_device`. Returns its index for linking.
+    /// on the `v4l2_device`. Returns its index for [`Self::link`].
     pub(crate) fn add_subdev<S: subdev::Driver>(&mut self, name: &CStr, data: S) -> Result<usize> {
         // SAFETY: we are the `Registration` (invariant of `Root`).
         let mem = unsafe { &mut *self.root.subdev_mem.get() };
         // Reserve first so that nothing can fail after the subdev is registered.
-        self.subdevs.reserve(1, GFP_KERNEL)?;
+        self.entities.reserve(1, GFP_KERNEL)?;
         mem.reserve(1, GFP_KERNEL)?;
         let (sd, sd_mem) = subdev::register(self.root.v4l2_dev_ptr(), self.module, name, data)?;
-        self.subdevs.push(sd, GFP_KERNEL)?;
+        self.entities.push(Entity::Subdev(sd), GFP_KERNEL)?;
         mem.push(sd_mem, GFP_KERNEL)?;
-        Ok(self.subdevs.len() - 1)
+        Ok(self.entities.len() - 1)
+    }
+
+    /// Creates the capture node `name` of type `V` and registers it on the
+    /// `v4l2_device`. Returns its index for [`Self::link`].
+    pub(crate) fn add_video<V: video_device::Driver>(
+        &mut self,
+        name: &CStr,
+        data: V,
+        state: V::State,
+    ) -> Result<usize> {
+        self.entities.reserve(1, GFP_KERNEL)?;
+        let vdev =
+            video_device::register(self.root.v4l2_dev_ptr(), self.module, name, data, state)?;
+        self.entities.push(Entity::Video(vdev), GFP_KERNEL)?;
+        Ok(self.entities.len() - 1)
+    }
+
+    fn entity(&self, index: usize) -> Result<*mut bindings::media_entity> {
+        let e = *self.entities.get(index).ok_or(EINVAL)?;
+        Ok(match e {
+            // SAFETY: every entity in the list is registered (type invariant).
+            Entity::Subdev(sd) => unsafe { subdev::entity(sd) },
+            // SAFETY: as above.
+            Entity::Video(vdev) => unsafe { video_device::entity(vdev) },
+        })
+    }
+
+    /// Creates a data link from pad `source_pad` of entity `source` to pad
+    /// `sink_pad` of entity `sink` (indexes from `add_*`), with
+    /// `MEDIA_LNK_FL_*` flags. It goes away with either entity.
+    pub(crate) fn link(
+        &mut self,
+        source: usize,
+        source_pad: u16,
+        sink: usize,
+        sink_pad: u16,
+        flags: u32,
+    ) -> Result {
+        let (src, snk) = (self.entity(source)?, self.entity(sink)?);
+        // SAFETY: both entities are registered; the core checks the pad indexes.
+        to_result(unsafe { bindings::media_create_pad_link(src, source_pad, snk, sink_pad, flags) })
+    }
+
+    /// Creates an ancillary link from entity `primary` to `ancillary`.
+    pub(crate) fn ancillary_link(&mut self, primary: usize, ancillary: usize) -> Result {
+        let (p, a) = (self.entity(primary)?, self.entity(ancillary)?);
+        // SAFETY: both entities are registered.
+        kernel::error::from_err_ptr(unsafe { bindings::media_create_ancillary_link(p, a) })?;
+        Ok(())
     }
 
     /// Creates `/dev/mediaN` and the subdev nodes.
@@ -204,11 +260,15 @@ impl<T: Send + Sync + 'static> Registration<T> {
 
 impl<T> Drop for Registration<T> {
     fn drop(&mut self) {
-        // Reverse order of creation. Each subdev is freed by its own release
-        // callback, now or when its last node user goes.
-        for sd in self.subdevs.iter().rev() {
-            // SAFETY: registered by `add_subdev` and not unregistered yet.
-            unsafe { subdev::unregister(*sd) };
+        // Reverse order of creation. Each entity's release callback runs now
+        // or when the last user of its node goes.
+        for e in self.entities.iter().rev() {
+            match *e {
+                // SAFETY: registered by `add_subdev` and not unregistered yet.
+                Entity::Subdev(sd) => unsafe { subdev::unregister(sd) },
+                // SAFETY: registered by `add_video` and not unregistered yet.
+                Entity::Video(vdev) => unsafe { video_device::unregister(vdev) },
+            }
         }
         if self.media_registered {
             // SAFETY: registered by `register_nodes`.

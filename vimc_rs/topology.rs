@@ -1,20 +1,91 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The media graph as data: the entities probe creates, in order.
+//! The media graph as data: the entities probe creates, in order, and the
+//! links between them, as in C vimc of 6.12.
 
-use crate::{media::v4l2_device::Registration, sensor, VimcShared};
+use crate::{capture, debayer, lens, media::v4l2_device::Registration, scaler, sensor, VimcShared};
 use kernel::{c_str, prelude::*};
+
+/// Creates one entity and registers it; returns its index in the graph.
+pub(crate) type AddFn = fn(&mut Registration<VimcShared>, &'static CStr) -> Result<usize>;
 
 /// One entity of the graph.
 pub(crate) struct Entity {
     /// Entity name, as `media-ctl -p` shows it.
     pub(crate) name: &'static CStr,
-    /// Creates the entity and registers it.
-    pub(crate) add: fn(&mut Registration<VimcShared>, &'static CStr) -> Result,
+    /// Its type's constructor.
+    pub(crate) add: AddFn,
+}
+
+const fn ent(name: &'static CStr, add: AddFn) -> Entity {
+    Entity { name, add }
 }
 
 /// Entities in creation order; the index is the entity's id in links.
-pub(crate) const ENTITIES: &[Entity] = &[Entity {
-    name: c_str!("Sensor A"),
-    add: sensor::add,
-}];
+pub(crate) const ENTITIES: &[Entity] = &[
+    ent(c_str!("Sensor A"), sensor::add),
+    ent(c_str!("Sensor B"), sensor::add),
+    ent(c_str!("Debayer A"), debayer::add),
+    ent(c_str!("Debayer B"), debayer::add),
+    ent(c_str!("Raw Capture 0"), capture::add),
+    ent(c_str!("Raw Capture 1"), capture::add),
+    // A sensor, as in C vimc (which has no input entity yet).
+    ent(c_str!("RGB/YUV Input"), sensor::add),
+    ent(c_str!("Scaler"), scaler::add),
+    ent(c_str!("RGB/YUV Capture"), capture::add),
+    ent(c_str!("Lens A"), lens::add),
+    ent(c_str!("Lens B"), lens::add),
+];
+
+const SENSOR_A: usize = 0;
+const SENSOR_B: usize = 1;
+const DEBAYER_A: usize = 2;
+const DEBAYER_B: usize = 3;
+const RAW_CAPTURE_0: usize = 4;
+const RAW_CAPTURE_1: usize = 5;
+const RGB_YUV_INPUT: usize = 6;
+const SCALER: usize = 7;
+const RGB_YUV_CAPTURE: usize = 8;
+const LENS_A: usize = 9;
+const LENS_B: usize = 10;
+
+/// `MEDIA_LNK_FL_ENABLED`.
+pub(crate) const ENABLED: u32 = 1;
+/// `MEDIA_LNK_FL_IMMUTABLE`.
+pub(crate) const IMMUTABLE: u32 = 2;
+
+/// A data link: (source entity, source pad, sink entity, sink pad, flags).
+pub(crate) type DataLink = (usize, u16, usize, u16, u32);
+
+/// Data links, in creation order.
+pub(crate) const DATA_LINKS: &[DataLink] = &[
+    (SENSOR_A, 0, DEBAYER_A, 0, ENABLED | IMMUTABLE),
+    (SENSOR_A, 0, RAW_CAPTURE_0, 0, ENABLED | IMMUTABLE),
+    (SENSOR_B, 0, DEBAYER_B, 0, ENABLED | IMMUTABLE),
+    (SENSOR_B, 0, RAW_CAPTURE_1, 0, ENABLED | IMMUTABLE),
+    (DEBAYER_A, 1, SCALER, 0, ENABLED),
+    (DEBAYER_B, 1, SCALER, 0, 0),
+    (RGB_YUV_INPUT, 0, SCALER, 0, 0),
+    (SCALER, 1, RGB_YUV_CAPTURE, 0, ENABLED | IMMUTABLE),
+];
+
+/// Ancillary links: (primary entity, ancillary entity).
+pub(crate) const ANCILLARY_LINKS: &[(usize, usize)] = &[(SENSOR_A, LENS_A), (SENSOR_B, LENS_B)];
+
+/// Creates the whole graph on `reg`, entities first, then links.
+pub(crate) fn build(reg: &mut Registration<VimcShared>) -> Result {
+    for (i, e) in ENTITIES.iter().enumerate() {
+        let index = (e.add)(reg, e.name)?;
+        // Links refer to entities by table position.
+        if index != i {
+            return Err(EINVAL);
+        }
+    }
+    for &(src, src_pad, sink, sink_pad, flags) in DATA_LINKS {
+        reg.link(src, src_pad, sink, sink_pad, flags)?;
+    }
+    for &(primary, ancillary) in ANCILLARY_LINKS {
+        reg.ancillary_link(primary, ancillary)?;
+    }
+    Ok(())
+}

@@ -11,6 +11,15 @@
 #[path = "../media/mod.rs"]
 mod media;
 
+// Pure format logic, shared with the host crate in pixel/.
+#[allow(dead_code, unreachable_pub)]
+#[path = "../pixel/formats.rs"]
+mod formats;
+
+mod capture;
+mod debayer;
+mod lens;
+mod scaler;
 mod sensor;
 mod topology;
 
@@ -47,9 +56,7 @@ impl platform::Driver for VimcDriver {
             hw_revision: 0,
         };
         let mut reg = v4l2_device::Registration::new(dev, &info, VimcShared, &THIS_MODULE)?;
-        for ent in topology::ENTITIES {
-            (ent.add)(&mut reg, ent.name)?;
-        }
+        topology::build(&mut reg)?;
         reg.register_nodes()?;
         Ok(KBox::new(Vimc { _reg: reg }, GFP_KERNEL)?)
     }

@@ -1,4 +1,5 @@
-# Unbind through sysfs while /dev/media0 and /dev/v4l-subdev0 are open:
+# Unbind through sysfs while /dev/media0, /dev/v4l-subdev0 and /dev/video0
+# are open:
 # remove() only unregisters, calls on the open files fail cleanly, and the
 # memory goes when the files close (KASAN and kmemleak watch). Then rebind.
 # timeout: 600
@@ -8,7 +9,7 @@ modprobe vimc_rs
 i=0
 while [ $i -lt 10 ]; do
 	rm -f /tmp/go; mkfifo /tmp/go
-	nodecheck /dev/media0 /dev/v4l-subdev0 < /tmp/go > /tmp/out &
+	nodecheck /dev/media0 /dev/v4l-subdev0 /dev/video0 < /tmp/go > /tmp/out &
 	pid=$!
 	exec 5>/tmp/go
 	while ! grep -q ready /tmp/out 2>/dev/null; do sleep 0.1; done
@@ -19,6 +20,7 @@ while [ $i -lt 10 ]; do
 	cat /tmp/out
 	grep -q '^/dev/media0 errno=' /tmp/out || fail "media ioctl after unbind did not fail"
 	grep -q '^/dev/v4l-subdev0 errno=' /tmp/out || fail "subdev ioctl after unbind did not fail"
+	grep -q '^/dev/video0 errno=' /tmp/out || fail "video ioctl after unbind did not fail"
 	echo vimc > $drv/bind
 	[ -c /dev/media0 ] || fail "no /dev/media0 after rebind"
 	media-ctl -d /dev/media0 -p | grep -q 'Sensor A' || fail "graph incomplete after rebind"

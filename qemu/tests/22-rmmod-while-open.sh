@@ -10,5 +10,8 @@ exec 3<&-
 exec 4</dev/v4l-subdev0
 expect_fail modprobe -r vimc_rs
 exec 4<&-
+exec 5</dev/video2
+expect_fail modprobe -r vimc_rs
+exec 5<&-
 modprobe -r vimc_rs
 expect_fail loaded vimc_rs

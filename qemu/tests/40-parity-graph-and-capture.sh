@@ -1,0 +1,33 @@
+# Parity with C vimc, as far as vimc_rs goes so far: the media graph
+# (entities, ids, functions, pads, links and their flags, device nodes),
+# and on every capture node QUERYCAP, G_FMT, ENUM_FMT, ENUM_FRAMESIZES and
+# TRY/S_FMT with valid, clamped and invalid values. Subdev pad formats are
+# not compared yet ([fmt:...] and crop lines are left out of media-ctl -p).
+# timeout: 600
+. /vimc-rs/tests/lib.inc
+dump() { # $1: output file
+	media-ctl -d /dev/media0 -p | grep -Ev '\[fmt:|crop\.bounds|crop:\(' > "$1.graph"
+	for v in /dev/video0 /dev/video1 /dev/video2; do
+		echo "== $v"
+		v4l2-ctl -d $v --all
+		v4l2-ctl -d $v --list-formats-ext
+		v4l2-ctl -d $v --list-formats --list-formats-ext
+		for spec in width=1,height=1 width=99999,height=99999 width=641,height=479,pixelformat=BA81 \
+			pixelformat=XXXX width=320,height=240,pixelformat=RG10 width=17,height=17,pixelformat=BA24; do
+			echo "-- try $spec"; v4l2-ctl -d $v --try-fmt-video $spec || echo "rc=$?"
+		done
+		echo "-- set"; v4l2-ctl -d $v --set-fmt-video width=322,height=242,pixelformat=BA10 && v4l2-ctl -d $v --get-fmt-video
+	done > "$1.nodes" 2>&1
+}
+modprobe vimc
+dump /tmp/c
+modprobe -r vimc
+modprobe vimc_rs
+dump /tmp/rs
+modprobe -r vimc_rs
+grep -c '^- entity' /tmp/c.graph | grep -qx 11 || fail "C vimc graph has not 11 entities"
+ok=1
+diff -u /tmp/c.graph /tmp/rs.graph || { ok=0; echo "media-ctl -p differs (above)"; }
+diff -u /tmp/c.nodes /tmp/rs.nodes || { ok=0; echo "capture nodes differ (above)"; }
+[ $ok = 1 ] || fail "vimc_rs differs from C vimc"
+echo "graph and capture nodes identical: $(wc -l < /tmp/c.graph) + $(wc -l < /tmp/c.nodes) lines"

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Capture entity: a video node with one sink pad.
+
+use crate::{
+    formats::{self, PixFormat},
+    media::{
+        v4l2_device::Registration,
+        video_device::{self, Caps},
+        FrameSizes,
+    },
+    VimcShared,
+};
+use kernel::{c_str, prelude::*};
+
+pub(crate) struct Capture;
+
+impl video_device::Driver for Capture {
+    type State = PixFormat;
+
+    fn querycap(&self) -> Caps {
+        Caps {
+            driver: c_str!("vimc"),
+            card: c_str!("vimc"),
+            bus_info: c_str!("platform:vimc"),
+        }
+    }
+
+    fn enum_fmt(&self, index: u32, mbus_code: u32) -> Result<u32> {
+        let map = if mbus_code != 0 {
+            if index > 0 {
+                return Err(EINVAL);
+            }
+            formats::by_code(mbus_code)
+        } else {
+            formats::by_index(index)
+        };
+        map.map(|m| m.pixelformat).ok_or(EINVAL)
+    }
+
+    fn g_fmt(&self, state: &PixFormat) -> PixFormat {
+        *state
+    }
+
+    fn try_fmt(&self, fmt: &mut PixFormat) -> Result {
+        fmt.try_capture();
+        Ok(())
+    }
+
+    fn s_fmt(&self, state: &mut PixFormat, fmt: &mut PixFormat) -> Result {
+        fmt.try_capture();
+        *state = *fmt;
+        Ok(())
+    }
+
+    fn enum_framesizes(&self, index: u32, pixelformat: u32) -> Result<FrameSizes> {
+        if index != 0 || formats::by_pixelformat(pixelformat).is_none() {
+            return Err(EINVAL);
+        }
+        Ok(crate::sensor::FRAME_SIZES)
+    }
+}
+
+/// Adds a capture node called `name`.
+pub(crate) fn add(reg: &mut Registration<VimcShared>, name: &'static CStr) -> Result<usize> {
+    reg.add_video(name, Capture, PixFormat::DEFAULT)
+}
