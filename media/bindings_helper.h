@@ -21,6 +21,7 @@
 #include <media/v4l2-event.h>
 #include <media/videobuf2-v4l2.h>
 #include <media/videobuf2-vmalloc.h>
+#include <media/tpg/v4l2-tpg.h>
 #include <uapi/linux/media-bus-format.h>
 
 #include "helpers.h"

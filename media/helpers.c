@@ -3,6 +3,7 @@
  * Bodies of media/helpers.h. Each module compiles this file once through its
  * own helpers.c, because Kbuild links one object into one module only.
  */
+#include <media/v4l2-ctrls.h>
 #include <media/v4l2-device.h>
 #include <media/v4l2-subdev.h>
 #include "helpers.h"
@@ -22,4 +23,10 @@ int rust_helper_v4l2_subdev_init_finalize(struct v4l2_subdev *sd)
 void rust_helper_video_lock_init(struct mutex *lock)
 {
 	mutex_init(lock);
+}
+
+/* One lockdep class for the control handlers of the module. */
+int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned int hint)
+{
+	return v4l2_ctrl_handler_init(hdl, hint);
 }

@@ -8,6 +8,7 @@
 //! one crate per module), so each uses only part of it.
 
 pub(crate) mod bindings;
+pub(crate) mod ctrls;
 pub(crate) mod debugfs;
 pub(crate) mod media_device;
 pub(crate) mod platform;

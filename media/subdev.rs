@@ -17,7 +17,7 @@
 //! first unload test). Every subdev node holds a `v4l2_device` reference, so
 //! the root's release runs after all subdev releases have returned.
 
-use super::{bindings, copy_cstr, FrameSizes};
+use super::{bindings, copy_cstr, ctrls, FrameSizes};
 use crate::formats::{Colorimetry, MbusFormat, Rect};
 use core::{ffi::c_void, marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
 use kernel::{error::to_result, ffi::c_int, prelude::*, str::CStr, types::Opaque, ThisModule};
@@ -183,6 +183,13 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
     const HAS_PAD_OPS: bool = true;
     /// Whether it has `get_selection`/`set_selection`.
     const HAS_SELECTION: bool = false;
+    /// Its controls, in creation order.
+    const CONTROLS: &'static [ctrls::Def] = &[];
+
+    /// A control of [`Self::CONTROLS`] changed (called under the handler's lock).
+    fn s_ctrl(&self, _id: u32, _val: i32) -> Result {
+        Err(EINVAL)
+    }
 
     /// Fills a new state (the active one, and each file's try state).
     fn init_state(&self, _state: &mut State<'_>) -> Result {
@@ -232,8 +239,11 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
 /// - `data` is dropped exactly once: by [`release_callback::<T>`], installed
 ///   as `sd.internal_ops.release`, or by [`register`] when it fails.
 /// - `pads` holds `T::PADS.len()` pads, initialized on `sd.entity`.
+/// - If `T::CONTROLS` is not empty, `hdl` is initialized, is
+///   `sd.ctrl_handler`, and is freed by the release callback.
 pub(crate) struct Subdev<T> {
     sd: Opaque<bindings::v4l2_subdev>,
+    hdl: Opaque<bindings::v4l2_ctrl_handler>,
     pads: KVec<Opaque<bindings::media_pad>>,
     data: ManuallyDrop<T>,
 }
@@ -299,12 +309,30 @@ impl<T: Driver> Vtable<T> {
         }
         ops
     };
+    const CORE_OPS: bindings::v4l2_subdev_core_ops = {
+        // SAFETY: all-zero is a valid ops table (no callbacks).
+        let mut ops: bindings::v4l2_subdev_core_ops = unsafe { core::mem::zeroed() };
+        ops.log_status = Some(bindings::v4l2_ctrl_subdev_log_status);
+        ops.subscribe_event = Some(bindings::v4l2_ctrl_subdev_subscribe_event);
+        ops.unsubscribe_event = Some(bindings::v4l2_event_subdev_unsubscribe);
+        ops
+    };
     const OPS: bindings::v4l2_subdev_ops = {
         // SAFETY: all-zero is a valid ops table (no callbacks).
         let mut ops: bindings::v4l2_subdev_ops = unsafe { core::mem::zeroed() };
         if T::HAS_PAD_OPS {
             ops.pad = &Self::PAD_OPS;
         }
+        // Control events and log_status come with controls.
+        if !T::CONTROLS.is_empty() {
+            ops.core = &Self::CORE_OPS;
+        }
+        ops
+    };
+    const CTRL_OPS: bindings::v4l2_ctrl_ops = {
+        // SAFETY: all-zero is a valid ops table (no callbacks).
+        let mut ops: bindings::v4l2_ctrl_ops = unsafe { core::mem::zeroed() };
+        ops.s_ctrl = Some(s_ctrl::<T>);
         ops
     };
     const INTERNAL_OPS: bindings::v4l2_subdev_internal_ops = {
@@ -316,6 +344,20 @@ impl<T: Driver> Vtable<T> {
         }
         ops
     };
+}
+
+/// # Safety
+///
+/// Called by the control framework for a control of our handler, with the
+/// handler's lock held.
+unsafe extern "C" fn s_ctrl<T: Driver>(ctrl: *mut bindings::v4l2_ctrl) -> c_int {
+    // SAFETY: our handler is `Subdev<T>::hdl` (type invariant); the data is
+    // alive while the handler is (it is freed first in release).
+    let (data, id, val) = unsafe {
+        let s = kernel::container_of!((*ctrl).handler, Subdev<T>, hdl);
+        (&*(*s).data, (*ctrl).id, (*ctrl).val)
+    };
+    result_to_int(data.s_ctrl(id, val))
 }
 
 fn result_to_int(r: Result) -> c_int {
@@ -459,11 +501,41 @@ unsafe extern "C" fn release_callback<T: Driver>(sd: *mut bindings::v4l2_subdev)
     // SAFETY: the core calls release once, after unregistration, when the
     // node has no user: nothing uses the entity's state or data anymore.
     unsafe {
+        if !T::CONTROLS.is_empty() {
+            bindings::v4l2_ctrl_handler_free((*s).hdl.get());
+        }
         if T::HAS_PAD_OPS {
             bindings::v4l2_subdev_cleanup(sd);
         }
         ManuallyDrop::drop(&mut (*s).data);
     }
+}
+
+/// How far [`register`] got.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Stage {
+    Bare,
+    Controls,
+    State,
+}
+
+/// Undoes an unregistered subdev up to `stage` and frees it with its data.
+///
+/// # Safety
+///
+/// `s` was set up by [`register`] up to `stage` and never registered.
+unsafe fn undo<T: Driver>(s: KBox<Subdev<T>>, stage: Stage) {
+    // SAFETY: guaranteed by the caller; freeing a handler whose init failed
+    // is allowed.
+    unsafe {
+        if stage >= Stage::State {
+            bindings::v4l2_subdev_cleanup(s.sd.get());
+        }
+        if stage >= Stage::Controls {
+            bindings::v4l2_ctrl_handler_free(s.hdl.get());
+        }
+    }
+    drop(ManuallyDrop::into_inner(KBox::into_inner(s).data));
 }
 
 /// Creates the subdev `name` of type `T` and registers it on `v4l2_dev`,
@@ -482,21 +554,23 @@ pub(super) fn register<T: Driver>(
     let s = KBox::new(
         Subdev {
             sd: Opaque::uninit(),
+            hdl: Opaque::uninit(),
             pads,
             data: ManuallyDrop::new(data),
         },
         GFP_KERNEL,
     )?;
     let sd = s.sd.get();
-    // SAFETY: `s` is ours alone and not yet visible to C; zeroed pads and an
-    // initialized subdev are what `media_entity_pads_init` expects.
-    let ret = unsafe {
+    let hdl = s.hdl.get();
+    // SAFETY: `s` is ours alone and not yet visible to C; zeroed memory is
+    // what `v4l2_subdev_init` expects, as from kzalloc.
+    unsafe {
         for (pad, flags) in s.pads.iter().zip(T::PADS) {
             core::ptr::write_bytes(pad.get(), 0, 1);
             (*pad.get()).flags = *flags as _;
         }
-        // `v4l2_subdev_init` expects zeroed memory, as from kzalloc.
         core::ptr::write_bytes(sd, 0, 1);
+        core::ptr::write_bytes(hdl, 0, 1);
         bindings::v4l2_subdev_init(sd, &Vtable::<T>::OPS);
         (*sd).owner = module.as_ptr();
         (*sd).internal_ops = &Vtable::<T>::INTERNAL_OPS;
@@ -504,39 +578,57 @@ pub(super) fn register<T: Driver>(
         (*sd).entity.function = T::FUNCTION;
         (*sd).entity.ops = &ENTITY_OPS.0;
         copy_cstr(&mut (*sd).name, name);
-        bindings::media_entity_pads_init(
-            &raw mut (*sd).entity,
-            T::PADS.len() as u16,
-            s.pads.as_ptr() as *mut bindings::media_pad,
-        )
+    }
+    // Each step is undone by `undo` up to the `Stage` reached.
+    let mut stage = Stage::Bare;
+    let mut setup = || -> Result {
+        if !T::CONTROLS.is_empty() {
+            stage = Stage::Controls;
+            // SAFETY: `hdl` is zeroed memory of ours.
+            to_result(unsafe {
+                bindings::rust_helper_v4l2_ctrl_handler_init(hdl, T::CONTROLS.len() as u32)
+            })?;
+            // SAFETY: `hdl` is initialized; the ops table is static.
+            unsafe { ctrls::add(hdl, &Vtable::<T>::CTRL_OPS, T::CONTROLS)? };
+            // SAFETY: `sd` and `hdl` are initialized and ours. One lock for
+            // controls and pad state, as in C vimc.
+            unsafe {
+                (*sd).ctrl_handler = hdl;
+                (*sd).flags |= bindings::V4L2_SUBDEV_FL_HAS_EVENTS;
+                (*sd).state_lock = (*hdl).lock;
+            }
+        }
+        // SAFETY: the subdev and its zeroed pads are initialized.
+        to_result(unsafe {
+            bindings::media_entity_pads_init(
+                &raw mut (*sd).entity,
+                T::PADS.len() as u16,
+                s.pads.as_ptr() as *mut bindings::media_pad,
+            )
+        })?;
+        if T::HAS_PAD_OPS {
+            // The active state, filled by `init_state`.
+            // SAFETY: the subdev, its pads and its ops are initialized.
+            to_result(unsafe { bindings::rust_helper_v4l2_subdev_init_finalize(sd) })?;
+            stage = Stage::State;
+        }
+        Ok(())
     };
-    // The active state, filled by `init_state`.
-    let ret = match to_result(ret) {
-        // SAFETY: the subdev and its pads are initialized.
-        Ok(()) if T::HAS_PAD_OPS => unsafe { bindings::rust_helper_v4l2_subdev_init_finalize(sd) },
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    };
-    if let Err(e) = to_result(ret) {
-        drop(ManuallyDrop::into_inner(KBox::into_inner(s).data));
+    if let Err(e) = setup() {
+        // SAFETY: nothing was registered: C holds no pointer to `s`.
+        unsafe { undo(s, stage) };
         return Err(e);
     }
     let raw = KBox::into_raw(s);
     // SAFETY: `raw` is a fully initialized subdev; on success the release
-    // callback owns the allocation.
+    // callback owns its data and `SubdevMem` its memory.
     let ret = unsafe {
         bindings::__v4l2_device_register_subdev(v4l2_dev, (*raw).sd.get(), module.as_ptr())
     };
     if let Err(e) = to_result(ret) {
         // SAFETY: registration failed, so C holds no pointer and release will
-        // never run: the allocation, its state and its data are still ours.
-        let s = unsafe {
-            if T::HAS_PAD_OPS {
-                bindings::v4l2_subdev_cleanup((*raw).sd.get());
-            }
-            KBox::from_raw(raw)
-        };
-        drop(ManuallyDrop::into_inner(KBox::into_inner(s).data));
+        // never run: the allocation is still ours.
+        unsafe { undo(KBox::from_raw(raw), stage) };
         return Err(e);
     }
     let mem = SubdevMem {

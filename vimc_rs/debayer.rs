@@ -4,8 +4,10 @@
 //! (source pad 1). The source format follows the sink's.
 
 use crate::{
+    controls::{self, Values},
     formats::{debayer, MbusFormat},
     media::{
+        ctrls::Def,
         subdev::{self, State, Which},
         v4l2_device::Registration,
         FrameSizes,
@@ -13,9 +15,23 @@ use crate::{
     sensor::FRAME_SIZES,
     VimcShared,
 };
-use kernel::prelude::*;
+use kernel::{c_str, prelude::*};
 
-pub(crate) struct Debayer;
+pub(crate) struct Debayer {
+    ctrls: Values<1>,
+}
+
+const CONTROLS: &[Def] = &[
+    Def::Class {
+        id: controls::CID_VIMC_CLASS,
+        name: c_str!("VIMC Controls"),
+    },
+    Def::Integer {
+        id: controls::CID_MEAN_WIN_SIZE,
+        name: c_str!("Debayer Mean Window Size"),
+        range: (1, 25, 2, 3),
+    },
+];
 
 const SINK: u32 = 0;
 const SOURCE: u32 = 1;
@@ -23,6 +39,11 @@ const SOURCE: u32 = 1;
 impl subdev::Driver for Debayer {
     const FUNCTION: u32 = subdev::function::PROC_VIDEO_PIXEL_ENC_CONV;
     const PADS: &'static [u32] = &[subdev::pad::SINK, subdev::pad::SOURCE];
+    const CONTROLS: &'static [Def] = CONTROLS;
+
+    fn s_ctrl(&self, id: u32, val: i32) -> Result {
+        self.ctrls.set(id, val)
+    }
 
     fn init_state(&self, state: &mut State<'_>) -> Result {
         state.set_format(SINK, &debayer::SINK_DEFAULT)?;
@@ -67,5 +88,6 @@ impl subdev::Driver for Debayer {
 
 /// Adds a debayer called `name`.
 pub(crate) fn add(reg: &mut Registration<VimcShared>, name: &'static CStr) -> Result<usize> {
-    reg.add_subdev(name, Debayer)
+    let ctrls = Values::new([controls::CID_MEAN_WIN_SIZE], [3]);
+    reg.add_subdev(name, Debayer { ctrls })
 }

@@ -3,20 +3,39 @@
 //! Lens entity: a pad-less subdev linked to its sensor by an ancillary link.
 
 use crate::{
-    media::{subdev, v4l2_device::Registration},
+    controls::Values,
+    media::{
+        ctrls::{cid, Def},
+        subdev,
+        v4l2_device::Registration,
+    },
     VimcShared,
 };
 use kernel::prelude::*;
 
-pub(crate) struct Lens;
+pub(crate) struct Lens {
+    ctrls: Values<1>,
+}
+
+/// Largest focus position, as C vimc.
+const MAX_FOCUS_POS: i64 = 1023;
 
 impl subdev::Driver for Lens {
     const FUNCTION: u32 = subdev::function::LENS;
     const PADS: &'static [u32] = &[];
     const HAS_PAD_OPS: bool = false;
+    const CONTROLS: &'static [Def] = &[Def::Std {
+        id: cid::FOCUS_ABSOLUTE,
+        range: (0, MAX_FOCUS_POS, 1, 0),
+    }];
+
+    fn s_ctrl(&self, id: u32, val: i32) -> Result {
+        self.ctrls.set(id, val)
+    }
 }
 
 /// Adds a lens called `name`.
 pub(crate) fn add(reg: &mut Registration<VimcShared>, name: &'static CStr) -> Result<usize> {
-    reg.add_subdev(name, Lens)
+    let ctrls = Values::new([cid::FOCUS_ABSOLUTE], [0]);
+    reg.add_subdev(name, Lens { ctrls })
 }

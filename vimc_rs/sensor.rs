@@ -3,17 +3,68 @@
 //! Sensor entity: a subdev with one source pad, any table format.
 
 use crate::{
+    controls::{self, Values},
     formats::{self, sensor, MbusFormat},
     media::{
+        ctrls::{cid, Def, Menu, TPG_PATTERN_MAX},
         subdev::{self, State, Which},
         v4l2_device::Registration,
         FrameSizes,
     },
     VimcShared,
 };
-use kernel::prelude::*;
+use kernel::{c_str, prelude::*};
 
-pub(crate) struct Sensor;
+pub(crate) struct Sensor {
+    ctrls: Values<8>,
+}
+
+/// `Show Information` menu: what the on-screen text shows.
+const OSD_MODES: Menu = crate::menu!("All", "Counters Only", "None");
+
+/// The sensor's controls, as C vimc creates them.
+const CONTROLS: &[Def] = &[
+    Def::Class {
+        id: controls::CID_VIMC_CLASS,
+        name: c_str!("VIMC Controls"),
+    },
+    Def::Menu {
+        id: controls::CID_TEST_PATTERN,
+        name: c_str!("Test Pattern"),
+        max: TPG_PATTERN_MAX,
+        menu: Menu::TpgPatterns,
+    },
+    Def::Menu {
+        id: controls::CID_OSD_TEXT_MODE,
+        name: c_str!("Show Information"),
+        max: 2,
+        menu: OSD_MODES,
+    },
+    Def::Std {
+        id: cid::VFLIP,
+        range: (0, 1, 1, 0),
+    },
+    Def::Std {
+        id: cid::HFLIP,
+        range: (0, 1, 1, 0),
+    },
+    Def::Std {
+        id: cid::BRIGHTNESS,
+        range: (0, 255, 1, 128),
+    },
+    Def::Std {
+        id: cid::CONTRAST,
+        range: (0, 255, 1, 128),
+    },
+    Def::Std {
+        id: cid::HUE,
+        range: (-128, 127, 1, 0),
+    },
+    Def::Std {
+        id: cid::SATURATION,
+        range: (0, 255, 1, 128),
+    },
+];
 
 /// The frame size range every vimc pad accepts.
 pub(crate) const FRAME_SIZES: FrameSizes = FrameSizes {
@@ -24,6 +75,11 @@ pub(crate) const FRAME_SIZES: FrameSizes = FrameSizes {
 impl subdev::Driver for Sensor {
     const FUNCTION: u32 = subdev::function::CAM_SENSOR;
     const PADS: &'static [u32] = &[subdev::pad::SOURCE];
+    const CONTROLS: &'static [Def] = CONTROLS;
+
+    fn s_ctrl(&self, id: u32, val: i32) -> Result {
+        self.ctrls.set(id, val)
+    }
 
     fn init_state(&self, state: &mut State<'_>) -> Result {
         state.set_format(0, &sensor::DEFAULT)
@@ -54,5 +110,18 @@ impl subdev::Driver for Sensor {
 
 /// Adds a sensor called `name`.
 pub(crate) fn add(reg: &mut Registration<VimcShared>, name: &'static CStr) -> Result<usize> {
-    reg.add_subdev(name, Sensor)
+    let ctrls = Values::new(
+        [
+            controls::CID_TEST_PATTERN,
+            controls::CID_OSD_TEXT_MODE,
+            cid::VFLIP,
+            cid::HFLIP,
+            cid::BRIGHTNESS,
+            cid::CONTRAST,
+            cid::HUE,
+            cid::SATURATION,
+        ],
+        [0, 0, 0, 0, 128, 128, 0, 128],
+    );
+    reg.add_subdev(name, Sensor { ctrls })
 }

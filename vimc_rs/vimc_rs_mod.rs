@@ -17,6 +17,7 @@ mod media;
 mod formats;
 
 mod capture;
+mod controls;
 mod debayer;
 mod lens;
 mod scaler;

@@ -43,7 +43,12 @@ fn capture_try_fmt_clamps_like_c_vimc() {
         field: field::ANY,
         bytesperline: 0,
         sizeimage: 0,
-        color: Colorimetry { colorspace: 99, ycbcr_enc: 99, quantization: 99, xfer_func: 99 },
+        color: Colorimetry {
+            colorspace: 99,
+            ycbcr_enc: 99,
+            quantization: 99,
+            xfer_func: 99,
+        },
     };
     f.try_capture();
     assert_eq!((f.width, f.height), (MIN_WIDTH, MAX_HEIGHT));
@@ -51,7 +56,13 @@ fn capture_try_fmt_clamps_like_c_vimc() {
     assert_eq!(f.bytesperline, 16 * 3);
     assert_eq!(f.sizeimage, 16 * 3 * 2160);
     assert_eq!(f.field, field::NONE);
-    assert_eq!(f.color, Colorimetry { colorspace: color::COLORSPACE_SRGB, ..Default::default() });
+    assert_eq!(
+        f.color,
+        Colorimetry {
+            colorspace: color::COLORSPACE_SRGB,
+            ..Default::default()
+        }
+    );
 }
 
 #[test]
@@ -63,16 +74,44 @@ fn odd_sizes_round_down_to_even() {
 
 #[test]
 fn colorimetry_clamp_keeps_valid_values() {
-    let mut c = Colorimetry { colorspace: 8, ycbcr_enc: 9, quantization: 1, xfer_func: 8 };
+    let mut c = Colorimetry {
+        colorspace: 8,
+        ycbcr_enc: 9,
+        quantization: 1,
+        xfer_func: 8,
+    };
     c.clamp();
-    assert_eq!(c, Colorimetry { colorspace: 8, ycbcr_enc: 0, quantization: 1, xfer_func: 0 });
+    assert_eq!(
+        c,
+        Colorimetry {
+            colorspace: 8,
+            ycbcr_enc: 0,
+            quantization: 1,
+            xfer_func: 0
+        }
+    );
 }
 
 #[test]
 fn sensor_adjust() {
-    let mut f = MbusFormat { width: 5000, height: 3, code: 0, field: field::ALTERNATE, color: Colorimetry::default() };
+    let mut f = MbusFormat {
+        width: 5000,
+        height: 3,
+        code: 0,
+        field: field::ALTERNATE,
+        color: Colorimetry::default(),
+    };
     sensor::adjust(&mut f);
-    assert_eq!(f, MbusFormat { width: 4096, height: 16, code: mbus::RGB888_1X24, field: field::NONE, color: Colorimetry::default() });
+    assert_eq!(
+        f,
+        MbusFormat {
+            width: 4096,
+            height: 16,
+            code: mbus::RGB888_1X24,
+            field: field::NONE,
+            color: Colorimetry::default()
+        }
+    );
 }
 
 #[test]
@@ -95,9 +134,18 @@ fn scaler_codes_stop_at_bayer() {
 
 #[test]
 fn scaler_source_keeps_code_takes_size() {
-    let req = MbusFormat { width: 333, height: 201, code: mbus::BGR888_1X24, field: 0, color: Colorimetry::default() };
+    let req = MbusFormat {
+        width: 333,
+        height: 201,
+        code: mbus::BGR888_1X24,
+        field: 0,
+        color: Colorimetry::default(),
+    };
     let src = scaler::set_fmt(1, &scaler::DEFAULT, &req);
-    assert_eq!((src.width, src.height, src.code), (332, 200, mbus::RGB888_1X24));
+    assert_eq!(
+        (src.width, src.height, src.code),
+        (332, 200, mbus::RGB888_1X24)
+    );
     let sink = scaler::set_fmt(0, &scaler::DEFAULT, &req);
     assert_eq!(sink.code, mbus::BGR888_1X24);
     assert_eq!(sink.color, Colorimetry::default());
@@ -106,13 +154,52 @@ fn scaler_source_keeps_code_takes_size() {
 #[test]
 fn crop_fits_inside_sink() {
     let sink = scaler::DEFAULT;
-    let mut r = Rect { left: -7, top: 470, width: 3, height: 100 };
+    let mut r = Rect {
+        left: -7,
+        top: 470,
+        width: 3,
+        height: 100,
+    };
     scaler::adjust_crop(&mut r, &sink);
-    assert_eq!(r, Rect { left: 0, top: 380, width: 16, height: 100 });
-    let mut r = Rect { left: 1001, top: 1, width: 9999, height: 9999 };
+    assert_eq!(
+        r,
+        Rect {
+            left: 0,
+            top: 380,
+            width: 16,
+            height: 100
+        }
+    );
+    let mut r = Rect {
+        left: 1001,
+        top: 1,
+        width: 9999,
+        height: 9999,
+    };
     scaler::adjust_crop(&mut r, &sink);
-    assert_eq!(r, Rect { left: 0, top: 0, width: 640, height: 480 });
-    let mut r = Rect { left: 33, top: 17, width: 101, height: 77 };
+    assert_eq!(
+        r,
+        Rect {
+            left: 0,
+            top: 0,
+            width: 640,
+            height: 480
+        }
+    );
+    let mut r = Rect {
+        left: 33,
+        top: 17,
+        width: 101,
+        height: 77,
+    };
     scaler::adjust_crop(&mut r, &sink);
-    assert_eq!(r, Rect { left: 33, top: 17, width: 101, height: 77 });
+    assert_eq!(
+        r,
+        Rect {
+            left: 33,
+            top: 17,
+            width: 101,
+            height: 77
+        }
+    );
 }

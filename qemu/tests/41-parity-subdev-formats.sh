@@ -1,7 +1,9 @@
-# Parity with C vimc of the subdev pad API: media-ctl -p with formats and
+# Parity with C vimc of the subdev API: media-ctl -p with formats and
 # crops, mbus code and frame size enumeration on every pad, get/try/set of
 # formats and selections with valid, clamped and invalid values, on the
-# active state and on a file handle's try state. Any difference fails.
+# active state and on a file handle's try state; v4l2-ctl --all and the
+# controls and menus of every subdev, and control writes in and out of
+# range. Any difference fails.
 # timeout: 900
 . /vimc-rs/tests/lib.inc
 SETS='"Sensor A":0[fmt:SBGGR10_1X10/641x33]
@@ -20,6 +22,15 @@ dump() { # $1: output file
 	n=0
 	while [ -c /dev/v4l-subdev$n ]; do
 		d=/dev/v4l-subdev$n
+		echo "== $d"
+		v4l2-ctl -d $d --all 2>&1
+		v4l2-ctl -d $d --list-ctrls-menus 2>&1
+		for c in brightness=300 brightness=-1 hue=-128 test_pattern=21 test_pattern=22 show_information=2 \
+			horizontal_flip=1 debayer_mean_window_size=4 debayer_mean_window_size=25 focus_absolute=1024 \
+			focus_absolute=7 vimc_controls=1; do
+			echo "-- set $c"; v4l2-ctl -d $d --set-ctrl $c 2>&1 || echo "rc=$?"
+		done
+		v4l2-ctl -d $d --list-ctrls 2>&1
 		for pad in 0 1 2; do
 			echo "== $d pad $pad"
 			v4l2-ctl -d $d --list-subdev-mbus-codes $pad > /tmp/codes 2>&1 || echo "rc=$?"

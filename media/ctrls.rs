@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! V4L2 controls: a handler whose controls are described by a table.
+//!
+//! C header: [`include/media/v4l2-ctrls.h`](srctree/include/media/v4l2-ctrls.h)
+//!
+//! The handler is embedded in the entity's allocation and freed by the
+//! entity's release callback; control names and menus are `'static`.
+
+use super::bindings;
+use kernel::{error::to_result, prelude::*, str::CStr};
+
+/// Control ids (`V4L2_CID_*`) used by our drivers.
+pub(crate) mod cid {
+    use super::bindings;
+    pub(crate) const BRIGHTNESS: u32 = bindings::V4L2_CID_BRIGHTNESS;
+    pub(crate) const CONTRAST: u32 = bindings::V4L2_CID_CONTRAST;
+    pub(crate) const SATURATION: u32 = bindings::V4L2_CID_SATURATION;
+    pub(crate) const HUE: u32 = bindings::V4L2_CID_HUE;
+    pub(crate) const HFLIP: u32 = bindings::V4L2_CID_HFLIP;
+    pub(crate) const VFLIP: u32 = bindings::V4L2_CID_VFLIP;
+    pub(crate) const FOCUS_ABSOLUTE: u32 = bindings::V4L2_CID_FOCUS_ABSOLUTE;
+}
+
+/// A NULL-terminated menu of C strings, as `v4l2_ctrl_config.qmenu` wants.
+/// Build it with [`menu!`](crate::menu).
+pub(crate) struct MenuStrings<const N: usize>(pub(crate) [*const u8; N]);
+
+// SAFETY: the pointers point to immutable `'static` C strings.
+unsafe impl<const N: usize> Sync for MenuStrings<N> {}
+
+/// Where a menu control's item names come from.
+#[derive(Clone, Copy)]
+pub(crate) enum Menu {
+    /// A menu of the driver.
+    Strings(*const *const u8),
+    /// The test pattern names of the kernel's v4l2-tpg library.
+    TpgPatterns,
+}
+
+// SAFETY: see `MenuStrings`.
+unsafe impl Sync for Menu {}
+
+/// The largest test pattern index of v4l2-tpg.
+pub(crate) const TPG_PATTERN_MAX: i64 = bindings::tpg_pattern_TPG_PAT_NOISE as i64;
+
+/// One control.
+pub(crate) enum Def {
+    /// A control class heading (read- and write-only).
+    Class {
+        /// Control id.
+        id: u32,
+        /// Name.
+        name: &'static CStr,
+    },
+    /// A driver-defined menu control, from 0 to `max`, default 0.
+    Menu {
+        /// Control id.
+        id: u32,
+        /// Name.
+        name: &'static CStr,
+        /// Largest item index.
+        max: i64,
+        /// Item names.
+        menu: Menu,
+    },
+    /// A driver-defined integer control.
+    Integer {
+        /// Control id.
+        id: u32,
+        /// Name.
+        name: &'static CStr,
+        /// Range, step and default.
+        range: (i64, i64, u64, i64),
+    },
+    /// A standard control, named and typed by the V4L2 core.
+    Std {
+        /// Control id.
+        id: u32,
+        /// Range, step and default.
+        range: (i64, i64, u64, i64),
+    },
+}
+
+/// Adds the controls of `defs` to `hdl`, whose `s_ctrl` is `ops`.
+///
+/// # Safety
+///
+/// `hdl` is an initialized handler; `ops` lives as long as it.
+pub(super) unsafe fn add(
+    hdl: *mut bindings::v4l2_ctrl_handler,
+    ops: &'static bindings::v4l2_ctrl_ops,
+    defs: &[Def],
+) -> Result {
+    for d in defs {
+        // SAFETY: all-zero is an empty control config.
+        let mut cfg: bindings::v4l2_ctrl_config = unsafe { core::mem::zeroed() };
+        let (min, max, step, def) = match d {
+            Def::Std {
+                id,
+                range: (min, max, step, def),
+            } => {
+                // SAFETY: `hdl` is initialized (caller); the core records errors in it.
+                unsafe { bindings::v4l2_ctrl_new_std(hdl, ops, *id, *min, *max, *step, *def) };
+                continue;
+            }
+            Def::Class { id, name } => {
+                cfg.id = *id;
+                cfg.name = name.as_char_ptr();
+                cfg.type_ = bindings::v4l2_ctrl_type_V4L2_CTRL_TYPE_CTRL_CLASS;
+                cfg.flags =
+                    bindings::V4L2_CTRL_FLAG_READ_ONLY | bindings::V4L2_CTRL_FLAG_WRITE_ONLY;
+                (0, 0, 0, 0)
+            }
+            Def::Menu {
+                id,
+                name,
+                max,
+                menu,
+            } => {
+                cfg.id = *id;
+                cfg.name = name.as_char_ptr();
+                cfg.type_ = bindings::v4l2_ctrl_type_V4L2_CTRL_TYPE_MENU;
+                cfg.qmenu = match menu {
+                    Menu::Strings(s) => *s,
+                    // SAFETY: only the address of the exported array is taken.
+                    Menu::TpgPatterns => unsafe { bindings::tpg_pattern_strings.as_ptr() },
+                };
+                (0, *max, 0, 0)
+            }
+            Def::Integer { id, name, range } => {
+                cfg.id = *id;
+                cfg.name = name.as_char_ptr();
+                cfg.type_ = bindings::v4l2_ctrl_type_V4L2_CTRL_TYPE_INTEGER;
+                *range
+            }
+        };
+        cfg.ops = ops;
+        (cfg.min, cfg.max, cfg.step, cfg.def) = (min, max, step, def);
+        // SAFETY: `hdl` is initialized; `cfg` is copied, and the names and
+        // menus it points to are `'static`.
+        unsafe { bindings::v4l2_ctrl_new_custom(hdl, &cfg, core::ptr::null_mut()) };
+    }
+    // SAFETY: `hdl` is initialized.
+    to_result(unsafe { (*hdl).error })
+}
+
+/// Builds a `'static` [`Menu`] from C string literals.
+#[macro_export]
+macro_rules! menu {
+    ($($s:literal),* $(,)?) => {{
+        static M: $crate::media::ctrls::MenuStrings<{ [$($s),*].len() + 1 }> =
+            $crate::media::ctrls::MenuStrings([$(::kernel::c_str!($s).as_char_ptr(),)* ::core::ptr::null()]);
+        $crate::media::ctrls::Menu::Strings(M.0.as_ptr())
+    }};
+}
