@@ -199,9 +199,10 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
     fn enum_mbus_code(&self, _pad: u32, _index: u32) -> Result<u32> {
         Err(ENOTTY)
     }
-    /// `VIDIOC_SUBDEV_ENUM_FRAME_SIZE`.
-    fn enum_frame_size(&self, _pad: u32, _index: u32, _code: u32) -> Result<FrameSizes> {
-        Err(ENOTTY)
+    /// `VIDIOC_SUBDEV_ENUM_FRAME_SIZE`: the one size range of `code` on
+    /// `pad`, or `None` if the pad does not take `code`.
+    fn frame_sizes(&self, _pad: u32, _code: u32) -> Option<FrameSizes> {
+        None
     }
     /// `VIDIOC_SUBDEV_S_FMT`: adjusts `fmt` and stores it in `state`.
     fn set_fmt(
@@ -408,10 +409,14 @@ unsafe extern "C" fn enum_frame_size<T: Driver>(
 ) -> c_int {
     // SAFETY: as the function's safety section.
     let (data, fse) = unsafe { (Subdev::<T>::data_of(sd), &mut *fse) };
-    result_to_int(data.enum_frame_size(fse.pad, fse.index, fse.code).map(|s| {
-        (fse.min_width, fse.max_width) = s.width;
-        (fse.min_height, fse.max_height) = s.height;
-    }))
+    match data.frame_sizes(fse.pad, fse.code) {
+        Some(s) if fse.index == 0 => {
+            (fse.min_width, fse.max_width) = s.width;
+            (fse.min_height, fse.max_height) = s.height;
+            0
+        }
+        _ => EINVAL.to_errno(),
+    }
 }
 
 /// # Safety

@@ -163,8 +163,9 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
     fn try_fmt(&self, fmt: &mut PixFormat) -> Result;
     /// `VIDIOC_S_FMT`.
     fn s_fmt(&self, state: &mut Self::State, fmt: &mut PixFormat) -> Result;
-    /// `VIDIOC_ENUM_FRAMESIZES`.
-    fn enum_framesizes(&self, index: u32, pixelformat: u32) -> Result<FrameSizes>;
+    /// `VIDIOC_ENUM_FRAMESIZES`: the one size range of `pixelformat`, or
+    /// `None` if the node does not take it.
+    fn frame_sizes(&self, pixelformat: u32) -> Option<FrameSizes>;
 }
 
 /// A video node with its pad, lock, state and driver data.
@@ -333,8 +334,8 @@ unsafe extern "C" fn enum_framesizes<T: Driver>(
 ) -> c_int {
     // SAFETY: as the function's safety section.
     let (node, fs) = unsafe { (VideoDev::<T>::from_file(file), &mut *fs) };
-    match node.data.enum_framesizes(fs.index, fs.pixel_format) {
-        Ok(sizes) => {
+    match node.data.frame_sizes(fs.pixel_format) {
+        Some(sizes) if fs.index == 0 => {
             fs.type_ = bindings::v4l2_frmsizetypes_V4L2_FRMSIZE_TYPE_CONTINUOUS;
             // SAFETY: writing plain integers into the union member we select.
             let sw = unsafe { fs.__bindgen_anon_1.stepwise.as_mut() };
@@ -344,7 +345,7 @@ unsafe extern "C" fn enum_framesizes<T: Driver>(
             sw.step_height = 1;
             0
         }
-        Err(e) => e.to_errno(),
+        _ => EINVAL.to_errno(),
     }
 }
 

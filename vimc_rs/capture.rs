@@ -53,11 +53,8 @@ impl video_device::Driver for Capture {
         Ok(())
     }
 
-    fn enum_framesizes(&self, index: u32, pixelformat: u32) -> Result<FrameSizes> {
-        if index != 0 || formats::by_pixelformat(pixelformat).is_none() {
-            return Err(EINVAL);
-        }
-        Ok(crate::sensor::FRAME_SIZES)
+    fn frame_sizes(&self, pixelformat: u32) -> Option<FrameSizes> {
+        formats::by_pixelformat(pixelformat).map(|_| crate::sensor::FRAME_SIZES)
     }
 }
 

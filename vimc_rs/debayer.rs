@@ -57,11 +57,8 @@ impl subdev::Driver for Debayer {
             .ok_or(EINVAL)
     }
 
-    fn enum_frame_size(&self, pad: u32, index: u32, code: u32) -> Result<FrameSizes> {
-        if index != 0 || !debayer::codes(pad).contains(&code) {
-            return Err(EINVAL);
-        }
-        Ok(FRAME_SIZES)
+    fn frame_sizes(&self, pad: u32, code: u32) -> Option<FrameSizes> {
+        debayer::codes(pad).contains(&code).then_some(FRAME_SIZES)
     }
 
     fn set_fmt(

@@ -35,11 +35,8 @@ impl subdev::Driver for Scaler {
         scaler::enum_mbus_code(index).ok_or(EINVAL)
     }
 
-    fn enum_frame_size(&self, _pad: u32, index: u32, code: u32) -> Result<FrameSizes> {
-        if index != 0 || !scaler::code_ok(code) {
-            return Err(EINVAL);
-        }
-        Ok(FRAME_SIZES)
+    fn frame_sizes(&self, _pad: u32, code: u32) -> Option<FrameSizes> {
+        scaler::code_ok(code).then_some(FRAME_SIZES)
     }
 
     fn set_fmt(

@@ -89,11 +89,8 @@ impl subdev::Driver for Sensor {
         sensor::enum_mbus_code(index).ok_or(EINVAL)
     }
 
-    fn enum_frame_size(&self, _pad: u32, index: u32, code: u32) -> Result<FrameSizes> {
-        if index != 0 || !sensor::frame_size_code_ok(code) {
-            return Err(EINVAL);
-        }
-        Ok(FRAME_SIZES)
+    fn frame_sizes(&self, _pad: u32, code: u32) -> Option<FrameSizes> {
+        sensor::frame_size_code_ok(code).then_some(FRAME_SIZES)
     }
 
     fn set_fmt(

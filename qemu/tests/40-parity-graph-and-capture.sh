@@ -19,12 +19,7 @@ dump() { # $1: output file
 		echo "-- set"; v4l2-ctl -d $v --set-fmt-video width=322,height=242,pixelformat=BA10 && v4l2-ctl -d $v --get-fmt-video
 	done > "$1.nodes" 2>&1
 }
-modprobe vimc
-dump /tmp/c
-modprobe -r vimc
-modprobe vimc_rs
-dump /tmp/rs
-modprobe -r vimc_rs
+dump_both dump
 grep -c '^- entity' /tmp/c.graph | grep -qx 11 || fail "C vimc graph has not 11 entities"
 ok=1
 diff -u /tmp/c.graph /tmp/rs.graph || { ok=0; echo "media-ctl -p differs (above)"; }

@@ -66,12 +66,7 @@ dump() { # $1: output file
 	done
 	} > "$1" 2>&1
 }
-modprobe vimc
-dump /tmp/c
-modprobe -r vimc
-modprobe vimc_rs
-dump /tmp/rs
-modprobe -r vimc_rs
+dump_both dump
 grep -q 'fmt:SRGGB8_1X8/640x480' /tmp/c || fail "C vimc dump lacks the debayer sink format"
 diff -u /tmp/c /tmp/rs || fail "vimc_rs differs from C vimc (diff above)"
 echo "identical: $(wc -l < /tmp/c) lines of subdev API output"
