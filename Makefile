@@ -31,8 +31,10 @@ modules: kernel
 
 modules-only:
 	@if [ "$$(cat .kdir 2>/dev/null)" != "$(KDIR)" ]; then \
-		$(MAKE) -s -C $(KDIR) M=$(CURDIR) $(KVARS) clean; echo "$(KDIR)" > .kdir; fi
+		$(MAKE) -s -C $(KDIR) M=$(CURDIR) $(KVARS) clean; \
+		$(MAKE) -s -C $(KDIR) M=$(CURDIR)/tests/modules $(KVARS) clean; echo "$(KDIR)" > .kdir; fi
 	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) $(KVARS) $(if $(CLIPPY),CLIPPY=1) modules
+	@$(MAKE) -s -C $(KDIR) M=$(CURDIR)/tests/modules $(KVARS) modules
 
 guest: modules
 	@$(PHASE) guest qemu/mkinitramfs >/dev/null
@@ -68,4 +70,5 @@ rust-analyzer: kernel
 
 clean:
 	@[ ! -d "$(KDIR)" ] || $(MAKE) -s -C $(KDIR) M=$(CURDIR) $(KVARS) clean
+	@[ ! -d "$(KDIR)" ] || $(MAKE) -s -C $(KDIR) M=$(CURDIR)/tests/modules $(KVARS) clean
 	rm -rf .kdir results rust-project.json media/bindings_generated.rs

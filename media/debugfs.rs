@@ -5,9 +5,9 @@
 //! C header: [`include/linux/debugfs.h`](srctree/include/linux/debugfs.h)
 //!
 //! Lifetime: every file shares one static `file_operations` owned by this
-//! module, so an open file pins the module; a file's contents come from a
-//! `'static` [`File`]. debugfs itself makes reads of a removed file fail
-//! with -EIO, so dropping the [`Dir`] never races a reader.
+//! module, so an open file pins the module. debugfs makes reads of a
+//! removed file fail with -EIO and waits for running ones on removal, so
+//! the data a [`Dir`] owns may go right after it removed its files.
 
 use super::bindings;
 use core::fmt;
@@ -37,57 +37,95 @@ impl fmt::Write for SeqWriter {
     }
 }
 
-/// The contents of one read-only file.
-pub(crate) struct File {
+/// The contents of one read-only file of a [`Dir`] whose data is `D`.
+pub(crate) struct File<D> {
     /// Writes the whole file.
-    pub(crate) show: fn(&mut SeqWriter) -> Result,
+    pub(crate) show: fn(&D, &mut SeqWriter) -> Result,
 }
 
-/// A debugfs directory and its files, removed on drop.
+/// What a file's `i_private` points to: its [`File`] and the directory's
+/// data, with the type erased so that one static `file_operations` serves
+/// every file.
+struct Entry {
+    call: unsafe fn(*const (), *const (), &mut SeqWriter) -> Result,
+    file: *const (),
+    data: *const (),
+}
+
+/// # Safety
+///
+/// `file` is a `&'static File<D>` and `data` a live `D`.
+unsafe fn call<D>(file: *const (), data: *const (), w: &mut SeqWriter) -> Result {
+    // SAFETY: guaranteed by the caller.
+    let (file, data) = unsafe { (&*file.cast::<File<D>>(), &*data.cast::<D>()) };
+    (file.show)(data, w)
+}
+
+/// A debugfs directory, its files and the data they show, removed on drop.
 ///
 /// # Invariants
 ///
-/// `dentry` was returned by `debugfs_create_dir` and is not an error pointer.
-pub(crate) struct Dir {
+/// `dentry` was returned by `debugfs_create_dir` and is not an error
+/// pointer; every `Entry` in `entries` points to `data`, which outlives the
+/// files because `drop` removes them first.
+pub(crate) struct Dir<D> {
     dentry: *mut bindings::dentry,
+    data: KBox<D>,
+    entries: KVec<KBox<Entry>>,
 }
 
-// SAFETY: debugfs calls may be made from any thread.
-unsafe impl Send for Dir {}
-// SAFETY: `&Dir` only creates files, which debugfs serializes.
-unsafe impl Sync for Dir {}
+// SAFETY: debugfs calls may be made from any thread; `D` is shared with
+// readers on any CPU.
+unsafe impl<D: Send + Sync> Send for Dir<D> {}
+// SAFETY: `&Dir` exposes nothing.
+unsafe impl<D: Send + Sync> Sync for Dir<D> {}
 
-impl Dir {
-    /// Creates `/sys/kernel/debug/<name>`.
-    pub(crate) fn new(name: &CStr) -> Result<Self> {
+impl<D: Send + Sync + 'static> Dir<D> {
+    /// Creates `/sys/kernel/debug/<name>`, whose files show `data`.
+    pub(crate) fn new(name: &CStr, data: D) -> Result<Self> {
+        let data = KBox::new(data, GFP_KERNEL)?;
         // SAFETY: `name` is a valid C string; a NULL parent is the debugfs root.
         let dentry = from_err_ptr(unsafe {
             bindings::debugfs_create_dir(name.as_char_ptr(), core::ptr::null_mut())
         })?;
-        Ok(Self { dentry })
+        Ok(Self {
+            dentry,
+            data,
+            entries: KVec::new(),
+        })
     }
 
     /// Creates the read-only file `name` showing `file`.
-    pub(crate) fn file(&self, name: &CStr, file: &'static File) -> Result {
-        // SAFETY: `dentry` is a valid directory (type invariant); `file` and
-        // `FOPS` live as long as the module, which an open file pins.
+    pub(crate) fn file(&mut self, name: &CStr, file: &'static File<D>) -> Result {
+        let entry = KBox::new(
+            Entry {
+                call: call::<D>,
+                file: (file as *const File<D>).cast(),
+                data: (&*self.data as *const D).cast(),
+            },
+            GFP_KERNEL,
+        )?;
+        self.entries.reserve(1, GFP_KERNEL)?;
+        // SAFETY: `dentry` is a valid directory (type invariant); the entry
+        // lives in `self` until `drop` has removed the file; `FOPS` is static.
         from_err_ptr(unsafe {
             bindings::debugfs_create_file(
                 name.as_char_ptr(),
                 0o444,
                 self.dentry,
-                file as *const File as *mut c_void,
+                &*entry as *const Entry as *mut c_void,
                 &FOPS.0,
             )
         })?;
+        self.entries.push(entry, GFP_KERNEL)?;
         Ok(())
     }
 }
 
-impl Drop for Dir {
+impl<D> Drop for Dir<D> {
     fn drop(&mut self) {
-        // SAFETY: valid by the type invariant; removes the files too and
-        // waits for running reads.
+        // SAFETY: valid by the type invariant; removes the files and waits
+        // for running reads, so the entries and data are unused afterwards.
         unsafe { bindings::debugfs_remove(self.dentry) };
     }
 }
@@ -96,10 +134,13 @@ impl Drop for Dir {
 ///
 /// Called by the seq_file core during a read of a file opened by `open_callback`.
 unsafe extern "C" fn show_callback(m: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
-    // SAFETY: `private` is the `&'static File` given to `single_open` by
-    // `open_callback`.
-    let file = unsafe { &*((*m).private as *const File) };
-    match (file.show)(&mut SeqWriter { m }) {
+    // SAFETY: `private` is the `Entry` given to `single_open` by
+    // `open_callback`; debugfs runs no read after the file is removed.
+    let r = unsafe {
+        let e = &*((*m).private as *const Entry);
+        (e.call)(e.file, e.data, &mut SeqWriter { m })
+    };
+    match r {
         Ok(()) => 0,
         Err(e) => e.to_errno(),
     }
@@ -110,7 +151,7 @@ unsafe extern "C" fn show_callback(m: *mut bindings::seq_file, _v: *mut c_void) 
 /// Called by the VFS with a valid inode and file of a file we created.
 unsafe extern "C" fn open_callback(inode: *mut bindings::inode, f: *mut bindings::file) -> c_int {
     // SAFETY: called by the VFS with valid pointers; `i_private` is the
-    // `&'static File` passed to `debugfs_create_file`.
+    // `Entry` passed to `debugfs_create_file`.
     unsafe { bindings::single_open(f, Some(show_callback), (*inode).i_private) }
 }
 

@@ -3,6 +3,7 @@
  * Bodies of media/helpers.h. Each module compiles this file once through its
  * own helpers.c, because Kbuild links one object into one module only.
  */
+#include <linux/fwnode.h>
 #include <media/v4l2-ctrls.h>
 #include <media/v4l2-device.h>
 #include <media/v4l2-subdev.h>
@@ -29,4 +30,10 @@ void rust_helper_video_lock_init(struct mutex *lock)
 int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned int hint)
 {
 	return v4l2_ctrl_handler_init(hdl, hint);
+}
+
+/* The full path of a firmware node ("%pfwf"), e.g. "/vimc/sensor-a". */
+int rust_helper_fwnode_path(struct fwnode_handle *fwnode, char *buf, unsigned long len)
+{
+	return scnprintf(buf, len, "%pfwf", fwnode);
 }

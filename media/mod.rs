@@ -10,9 +10,11 @@
 pub(crate) mod bindings;
 pub(crate) mod ctrls;
 pub(crate) mod debugfs;
+pub(crate) mod ksyms;
 pub(crate) mod media_device;
 pub(crate) mod platform;
 pub(crate) mod subdev;
+pub(crate) mod v4l2_async;
 pub(crate) mod v4l2_device;
 pub(crate) mod video_device;
 
