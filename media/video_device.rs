@@ -26,50 +26,23 @@ use crate::formats::{Colorimetry, PixFormat};
 
 // The pure format code keeps its own copies of the uapi numbers (it uses no
 // kernel headers); check them against the headers at compile time.
-const _: () = assert!(crate::formats::mbus::BGR888_1X24 == bindings::MEDIA_BUS_FMT_BGR888_1X24);
-const _: () = assert!(crate::formats::mbus::BGR888_3X8 == bindings::MEDIA_BUS_FMT_BGR888_3X8);
-const _: () = assert!(crate::formats::mbus::RGB888_1X24 == bindings::MEDIA_BUS_FMT_RGB888_1X24);
-const _: () =
-    assert!(crate::formats::mbus::RGB888_2X12_BE == bindings::MEDIA_BUS_FMT_RGB888_2X12_BE);
-const _: () =
-    assert!(crate::formats::mbus::RGB888_2X12_LE == bindings::MEDIA_BUS_FMT_RGB888_2X12_LE);
-const _: () = assert!(crate::formats::mbus::RGB888_3X8 == bindings::MEDIA_BUS_FMT_RGB888_3X8);
-const _: () =
-    assert!(crate::formats::mbus::RGB888_1X7X4_SPWG == bindings::MEDIA_BUS_FMT_RGB888_1X7X4_SPWG);
-const _: () =
-    assert!(crate::formats::mbus::RGB888_1X7X4_JEIDA == bindings::MEDIA_BUS_FMT_RGB888_1X7X4_JEIDA);
-const _: () =
-    assert!(crate::formats::mbus::RGB888_1X32_PADHI == bindings::MEDIA_BUS_FMT_RGB888_1X32_PADHI);
-const _: () = assert!(crate::formats::mbus::GBR888_1X24 == bindings::MEDIA_BUS_FMT_GBR888_1X24);
-const _: () = assert!(crate::formats::mbus::ARGB8888_1X32 == bindings::MEDIA_BUS_FMT_ARGB8888_1X32);
-const _: () = assert!(crate::formats::mbus::SBGGR8_1X8 == bindings::MEDIA_BUS_FMT_SBGGR8_1X8);
-const _: () = assert!(crate::formats::mbus::SGBRG8_1X8 == bindings::MEDIA_BUS_FMT_SGBRG8_1X8);
-const _: () = assert!(crate::formats::mbus::SGRBG8_1X8 == bindings::MEDIA_BUS_FMT_SGRBG8_1X8);
-const _: () = assert!(crate::formats::mbus::SRGGB8_1X8 == bindings::MEDIA_BUS_FMT_SRGGB8_1X8);
-const _: () = assert!(crate::formats::mbus::SBGGR10_1X10 == bindings::MEDIA_BUS_FMT_SBGGR10_1X10);
-const _: () = assert!(crate::formats::mbus::SGBRG10_1X10 == bindings::MEDIA_BUS_FMT_SGBRG10_1X10);
-const _: () = assert!(crate::formats::mbus::SGRBG10_1X10 == bindings::MEDIA_BUS_FMT_SGRBG10_1X10);
-const _: () = assert!(crate::formats::mbus::SRGGB10_1X10 == bindings::MEDIA_BUS_FMT_SRGGB10_1X10);
-const _: () =
-    assert!(crate::formats::mbus::SBGGR10_ALAW8_1X8 == bindings::MEDIA_BUS_FMT_SBGGR10_ALAW8_1X8);
-const _: () =
-    assert!(crate::formats::mbus::SGBRG10_ALAW8_1X8 == bindings::MEDIA_BUS_FMT_SGBRG10_ALAW8_1X8);
-const _: () =
-    assert!(crate::formats::mbus::SGRBG10_ALAW8_1X8 == bindings::MEDIA_BUS_FMT_SGRBG10_ALAW8_1X8);
-const _: () =
-    assert!(crate::formats::mbus::SRGGB10_ALAW8_1X8 == bindings::MEDIA_BUS_FMT_SRGGB10_ALAW8_1X8);
-const _: () =
-    assert!(crate::formats::mbus::SBGGR10_DPCM8_1X8 == bindings::MEDIA_BUS_FMT_SBGGR10_DPCM8_1X8);
-const _: () =
-    assert!(crate::formats::mbus::SGBRG10_DPCM8_1X8 == bindings::MEDIA_BUS_FMT_SGBRG10_DPCM8_1X8);
-const _: () =
-    assert!(crate::formats::mbus::SGRBG10_DPCM8_1X8 == bindings::MEDIA_BUS_FMT_SGRBG10_DPCM8_1X8);
-const _: () =
-    assert!(crate::formats::mbus::SRGGB10_DPCM8_1X8 == bindings::MEDIA_BUS_FMT_SRGGB10_DPCM8_1X8);
-const _: () = assert!(crate::formats::mbus::SBGGR12_1X12 == bindings::MEDIA_BUS_FMT_SBGGR12_1X12);
-const _: () = assert!(crate::formats::mbus::SGBRG12_1X12 == bindings::MEDIA_BUS_FMT_SGBRG12_1X12);
-const _: () = assert!(crate::formats::mbus::SGRBG12_1X12 == bindings::MEDIA_BUS_FMT_SGRBG12_1X12);
-const _: () = assert!(crate::formats::mbus::SRGGB12_1X12 == bindings::MEDIA_BUS_FMT_SRGGB12_1X12);
+macro_rules! same_as_uapi {
+    ($($c:ident)*) => {
+        $(kernel::macros::paste! {
+            const _: () = assert!(crate::formats::mbus::$c == bindings::[<MEDIA_BUS_FMT_ $c>]);
+        })*
+    };
+}
+same_as_uapi!(
+    BGR888_1X24 BGR888_3X8 RGB888_1X24 RGB888_2X12_BE
+    RGB888_2X12_LE RGB888_3X8 RGB888_1X7X4_SPWG RGB888_1X7X4_JEIDA
+    RGB888_1X32_PADHI GBR888_1X24 ARGB8888_1X32 SBGGR8_1X8
+    SGBRG8_1X8 SGRBG8_1X8 SRGGB8_1X8 SBGGR10_1X10
+    SGBRG10_1X10 SGRBG10_1X10 SRGGB10_1X10 SBGGR10_ALAW8_1X8
+    SGBRG10_ALAW8_1X8 SGRBG10_ALAW8_1X8 SRGGB10_ALAW8_1X8 SBGGR10_DPCM8_1X8
+    SGBRG10_DPCM8_1X8 SGRBG10_DPCM8_1X8 SRGGB10_DPCM8_1X8 SBGGR12_1X12
+    SGBRG12_1X12 SGRBG12_1X12 SRGGB12_1X12
+);
 
 const _: () = {
     use crate::formats::{color, field};
