@@ -140,10 +140,7 @@ unsafe extern "C" fn show_callback(m: *mut bindings::seq_file, _v: *mut c_void) 
         let e = &*((*m).private as *const Entry);
         (e.call)(e.file, e.data, &mut SeqWriter { m })
     };
-    match r {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    super::to_c_int(r)
 }
 
 /// # Safety

@@ -26,6 +26,11 @@ pub(crate) struct FrameSizes {
     pub(crate) height: (u32, u32),
 }
 
+/// A callback's result as the C int it returns: 0 or a negative errno.
+pub(crate) fn to_c_int(r: kernel::error::Result) -> kernel::ffi::c_int {
+    kernel::error::from_result(|| r.map(|()| 0))
+}
+
 /// Copies `src` into the fixed-size C string `dst`, truncating and always
 /// NUL-terminating, like the kernel's `strscpy`.
 pub(crate) fn copy_cstr(dst: &mut [u8], src: &kernel::str::CStr) {

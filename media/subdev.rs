@@ -17,7 +17,7 @@
 //! first unload test). Every subdev node holds a `v4l2_device` reference, so
 //! the root's release runs after all subdev releases have returned.
 
-use super::{bindings, copy_cstr, ctrls, FrameSizes};
+use super::{bindings, copy_cstr, ctrls, to_c_int, FrameSizes};
 use crate::formats::{Colorimetry, MbusFormat, Rect};
 use core::{ffi::c_void, marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
 use kernel::{error::to_result, ffi::c_int, prelude::*, str::CStr, types::Opaque, ThisModule};
@@ -105,7 +105,28 @@ fn mbus_to_c(f: &MbusFormat, out: &mut bindings::v4l2_mbus_framefmt) {
     out.xfer_func = f.color.xfer_func as u16;
 }
 
+fn rect_from_c(r: &bindings::v4l2_rect) -> Rect {
+    Rect {
+        left: r.left,
+        top: r.top,
+        width: r.width,
+        height: r.height,
+    }
+}
+
+fn rect_to_c(r: &Rect, out: &mut bindings::v4l2_rect) {
+    (out.left, out.top, out.width, out.height) = (r.left, r.top, r.width, r.height);
+}
+
 impl State<'_> {
+    /// The state the core passed to a callback, locked while it runs.
+    fn new(ptr: *mut bindings::v4l2_subdev_state) -> Self {
+        State {
+            ptr,
+            _p: PhantomData,
+        }
+    }
+
     fn format_ptr(&self, pad: u32) -> Result<*mut bindings::v4l2_mbus_framefmt> {
         // SAFETY: `ptr` is a valid, locked state (type invariant); the
         // function returns NULL for a pad out of range.
@@ -149,25 +170,14 @@ impl State<'_> {
     /// The crop rectangle of pad `pad`.
     pub(crate) fn crop(&self, pad: u32) -> Result<Rect> {
         // SAFETY: a valid pointer into the locked state.
-        let r = unsafe { &*self.crop_ptr(pad)? };
-        Ok(Rect {
-            left: r.left,
-            top: r.top,
-            width: r.width,
-            height: r.height,
-        })
+        Ok(rect_from_c(unsafe { &*self.crop_ptr(pad)? }))
     }
 
     /// Sets the crop rectangle of pad `pad`.
     pub(crate) fn set_crop(&mut self, pad: u32, r: &Rect) -> Result {
         let out = self.crop_ptr(pad)?;
         // SAFETY: as in `set_format`.
-        unsafe {
-            (*out).left = r.left;
-            (*out).top = r.top;
-            (*out).width = r.width;
-            (*out).height = r.height;
-        }
+        rect_to_c(r, unsafe { &mut *out });
         Ok(())
     }
 }
@@ -358,14 +368,7 @@ unsafe extern "C" fn s_ctrl<T: Driver>(ctrl: *mut bindings::v4l2_ctrl) -> c_int 
         let s = kernel::container_of!((*ctrl).handler, Subdev<T>, hdl);
         (&*(*s).data, (*ctrl).id, (*ctrl).val)
     };
-    result_to_int(data.s_ctrl(id, val))
-}
-
-fn result_to_int(r: Result) -> c_int {
-    match r {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    to_c_int(data.s_ctrl(id, val))
 }
 
 /// # Safety
@@ -375,12 +378,9 @@ unsafe extern "C" fn init_state<T: Driver>(
     sd: *mut bindings::v4l2_subdev,
     state: *mut bindings::v4l2_subdev_state,
 ) -> c_int {
-    let mut state = State {
-        ptr: state,
-        _p: PhantomData,
-    };
+    let mut state = State::new(state);
     // SAFETY: as the function's safety section.
-    result_to_int(unsafe { Subdev::<T>::data_of(sd) }.init_state(&mut state))
+    to_c_int(unsafe { Subdev::<T>::data_of(sd) }.init_state(&mut state))
 }
 
 /// # Safety
@@ -393,7 +393,7 @@ unsafe extern "C" fn enum_mbus_code<T: Driver>(
 ) -> c_int {
     // SAFETY: as the function's safety section.
     let (data, code) = unsafe { (Subdev::<T>::data_of(sd), &mut *code) };
-    result_to_int(
+    to_c_int(
         data.enum_mbus_code(code.pad, code.index)
             .map(|c| code.code = c),
     )
@@ -428,10 +428,7 @@ unsafe extern "C" fn set_fmt<T: Driver>(
     state: *mut bindings::v4l2_subdev_state,
     format: *mut bindings::v4l2_subdev_format,
 ) -> c_int {
-    let mut state = State {
-        ptr: state,
-        _p: PhantomData,
-    };
+    let mut state = State::new(state);
     // SAFETY: as the function's safety section.
     let (data, format) = unsafe { (Subdev::<T>::data_of(sd), &mut *format) };
     let mut f = mbus_from_c(&format.format);
@@ -439,7 +436,7 @@ unsafe extern "C" fn set_fmt<T: Driver>(
     if r.is_ok() {
         mbus_to_c(&f, &mut format.format);
     }
-    result_to_int(r)
+    to_c_int(r)
 }
 
 /// # Safety
@@ -450,18 +447,13 @@ unsafe extern "C" fn get_selection<T: Driver>(
     state: *mut bindings::v4l2_subdev_state,
     sel: *mut bindings::v4l2_subdev_selection,
 ) -> c_int {
-    let state = State {
-        ptr: state,
-        _p: PhantomData,
-    };
+    let state = State::new(state);
     // SAFETY: as the function's safety section.
     let (data, sel) = unsafe { (Subdev::<T>::data_of(sd), &mut *sel) };
-    result_to_int(data.get_selection(&state, sel.pad, sel.target).map(|r| {
-        sel.r.left = r.left;
-        sel.r.top = r.top;
-        sel.r.width = r.width;
-        sel.r.height = r.height;
-    }))
+    to_c_int(
+        data.get_selection(&state, sel.pad, sel.target)
+            .map(|r| rect_to_c(&r, &mut sel.r)),
+    )
 }
 
 /// # Safety
@@ -472,18 +464,10 @@ unsafe extern "C" fn set_selection<T: Driver>(
     state: *mut bindings::v4l2_subdev_state,
     sel: *mut bindings::v4l2_subdev_selection,
 ) -> c_int {
-    let mut state = State {
-        ptr: state,
-        _p: PhantomData,
-    };
+    let mut state = State::new(state);
     // SAFETY: as the function's safety section.
     let (data, sel) = unsafe { (Subdev::<T>::data_of(sd), &mut *sel) };
-    let mut r = Rect {
-        left: sel.r.left,
-        top: sel.r.top,
-        width: sel.r.width,
-        height: sel.r.height,
-    };
+    let mut r = rect_from_c(&sel.r);
     let ret = data.set_selection(
         &mut state,
         Which::from_c(sel.which),
@@ -492,9 +476,9 @@ unsafe extern "C" fn set_selection<T: Driver>(
         &mut r,
     );
     if ret.is_ok() {
-        (sel.r.left, sel.r.top, sel.r.width, sel.r.height) = (r.left, r.top, r.width, r.height);
+        rect_to_c(&r, &mut sel.r);
     }
-    result_to_int(ret)
+    to_c_int(ret)
 }
 
 /// # Safety

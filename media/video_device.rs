@@ -11,7 +11,7 @@
 //! the core does not touch the `video_device` after that callback.) Every
 //! open file pins the module through the static file operations' owner.
 
-use super::{bindings, copy_cstr, FrameSizes};
+use super::{bindings, copy_cstr, to_c_int, FrameSizes};
 use core::{cell::UnsafeCell, marker::PhantomData, ptr::NonNull};
 use kernel::{
     error::to_result,
@@ -105,7 +105,7 @@ unsafe fn with_pix(
     let mut p = from_c(pix);
     let r = op(&mut p);
     to_c(&p, pix);
-    result_to_int(r)
+    to_c_int(r)
 }
 
 /// What `VIDIOC_QUERYCAP` reports.
@@ -204,13 +204,6 @@ static FOPS: Fops = Fops({
     fops
 });
 
-fn result_to_int(r: Result) -> c_int {
-    match r {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
-}
-
 /// # Safety
 ///
 /// Called by the V4L2 core with an open file of our node and a valid `cap`.
@@ -238,7 +231,7 @@ unsafe extern "C" fn enum_fmt<T: Driver>(
 ) -> c_int {
     // SAFETY: as the function's safety section.
     let (node, f) = unsafe { (VideoDev::<T>::from_file(file), &mut *f) };
-    result_to_int(
+    to_c_int(
         node.data
             .enum_fmt(f.index, f.mbus_code)
             .map(|p| f.pixelformat = p),
