@@ -82,6 +82,18 @@ pub(crate) enum Def {
     },
 }
 
+impl Def {
+    /// The id and default value of a control that has a value (all but
+    /// class headings).
+    pub(crate) fn initial(&self) -> Option<(u32, i64)> {
+        match self {
+            Def::Class { .. } => None,
+            Def::Menu { id, .. } => Some((*id, 0)),
+            Def::Integer { id, range, .. } | Def::Std { id, range } => Some((*id, range.3)),
+        }
+    }
+}
+
 /// Adds the controls of `defs` to `hdl`, whose `s_ctrl` is `ops`.
 ///
 /// # Safety

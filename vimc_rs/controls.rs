@@ -2,7 +2,9 @@
 
 //! vimc's own control ids and the control values entities keep.
 
+use crate::media::ctrls::Def;
 use core::sync::atomic::{AtomicI32, Ordering};
+use kernel::{c_str, prelude::*};
 
 /// The vimc control class (`VIMC_CID_VIMC_CLASS`).
 pub(crate) const CID_VIMC_CLASS: u32 = 0x00f0_0001;
@@ -14,31 +16,33 @@ pub(crate) const CID_MEAN_WIN_SIZE: u32 = CID_VIMC_BASE + 1;
 /// Sensor on-screen text mode.
 pub(crate) const CID_OSD_TEXT_MODE: u32 = CID_VIMC_BASE + 2;
 
+/// The heading of vimc's controls, first in each entity's table.
+pub(crate) const CLASS: Def = Def::Class {
+    id: CID_VIMC_CLASS,
+    name: c_str!("VIMC Controls"),
+};
+
 /// Current values of an entity's controls, set by `s_ctrl` under the
 /// control handler's lock; atomics, so that frame processing can read them
 /// without it.
-pub(crate) struct Values<const N: usize> {
-    ids: [u32; N],
-    vals: [AtomicI32; N],
+pub(crate) struct Values {
+    vals: KVec<(u32, AtomicI32)>,
 }
 
-impl<const N: usize> Values<N> {
-    /// Values for `ids`, starting at `defaults`.
-    pub(crate) fn new(ids: [u32; N], defaults: [i32; N]) -> Self {
-        Self {
-            ids,
-            vals: defaults.map(AtomicI32::new),
+impl Values {
+    /// The controls of `defs`, at their defaults.
+    pub(crate) fn new(defs: &[Def]) -> Result<Self> {
+        let mut vals = KVec::with_capacity(defs.len(), GFP_KERNEL)?;
+        for (id, def) in defs.iter().filter_map(Def::initial) {
+            vals.push((id, AtomicI32::new(def as i32)), GFP_KERNEL)?;
         }
+        Ok(Self { vals })
     }
 
     /// Stores `val` for `id`; fails for an id we do not have.
-    pub(crate) fn set(&self, id: u32, val: i32) -> kernel::error::Result {
-        let i = self
-            .ids
-            .iter()
-            .position(|&x| x == id)
-            .ok_or(kernel::error::code::EINVAL)?;
-        self.vals[i].store(val, Ordering::Relaxed);
+    pub(crate) fn set(&self, id: u32, val: i32) -> Result {
+        let (_, v) = self.vals.iter().find(|(x, _)| *x == id).ok_or(EINVAL)?;
+        v.store(val, Ordering::Relaxed);
         Ok(())
     }
 }

@@ -18,14 +18,11 @@ use crate::{
 use kernel::{c_str, prelude::*};
 
 pub(crate) struct Debayer {
-    ctrls: Values<1>,
+    ctrls: Values,
 }
 
 const CONTROLS: &[Def] = &[
-    Def::Class {
-        id: controls::CID_VIMC_CLASS,
-        name: c_str!("VIMC Controls"),
-    },
+    controls::CLASS,
     Def::Integer {
         id: controls::CID_MEAN_WIN_SIZE,
         name: c_str!("Debayer Mean Window Size"),
@@ -85,6 +82,6 @@ impl subdev::Driver for Debayer {
 
 /// Adds a debayer called `name`.
 pub(crate) fn add(reg: &mut Registration<VimcShared>, name: &'static CStr) -> Result<usize> {
-    let ctrls = Values::new([controls::CID_MEAN_WIN_SIZE], [3]);
+    let ctrls = Values::new(CONTROLS)?;
     reg.add_subdev(name, Debayer { ctrls })
 }

@@ -14,20 +14,22 @@ use crate::{
 use kernel::prelude::*;
 
 pub(crate) struct Lens {
-    ctrls: Values<1>,
+    ctrls: Values,
 }
 
 /// Largest focus position, as C vimc.
 const MAX_FOCUS_POS: i64 = 1023;
 
+const CONTROLS: &[Def] = &[Def::Std {
+    id: cid::FOCUS_ABSOLUTE,
+    range: (0, MAX_FOCUS_POS, 1, 0),
+}];
+
 impl subdev::Driver for Lens {
     const FUNCTION: u32 = subdev::function::LENS;
     const PADS: &'static [u32] = &[];
     const HAS_PAD_OPS: bool = false;
-    const CONTROLS: &'static [Def] = &[Def::Std {
-        id: cid::FOCUS_ABSOLUTE,
-        range: (0, MAX_FOCUS_POS, 1, 0),
-    }];
+    const CONTROLS: &'static [Def] = CONTROLS;
 
     fn s_ctrl(&self, id: u32, val: i32) -> Result {
         self.ctrls.set(id, val)
@@ -36,6 +38,6 @@ impl subdev::Driver for Lens {
 
 /// Adds a lens called `name`.
 pub(crate) fn add(reg: &mut Registration<VimcShared>, name: &'static CStr) -> Result<usize> {
-    let ctrls = Values::new([cid::FOCUS_ABSOLUTE], [0]);
+    let ctrls = Values::new(CONTROLS)?;
     reg.add_subdev(name, Lens { ctrls })
 }

@@ -16,7 +16,7 @@ use crate::{
 use kernel::{c_str, prelude::*};
 
 pub(crate) struct Sensor {
-    ctrls: Values<8>,
+    ctrls: Values,
 }
 
 /// `Show Information` menu: what the on-screen text shows.
@@ -24,10 +24,7 @@ const OSD_MODES: Menu = crate::menu!("All", "Counters Only", "None");
 
 /// The sensor's controls, as C vimc creates them.
 const CONTROLS: &[Def] = &[
-    Def::Class {
-        id: controls::CID_VIMC_CLASS,
-        name: c_str!("VIMC Controls"),
-    },
+    controls::CLASS,
     Def::Menu {
         id: controls::CID_TEST_PATTERN,
         name: c_str!("Test Pattern"),
@@ -107,18 +104,6 @@ impl subdev::Driver for Sensor {
 
 /// Adds a sensor called `name`.
 pub(crate) fn add(reg: &mut Registration<VimcShared>, name: &'static CStr) -> Result<usize> {
-    let ctrls = Values::new(
-        [
-            controls::CID_TEST_PATTERN,
-            controls::CID_OSD_TEXT_MODE,
-            cid::VFLIP,
-            cid::HFLIP,
-            cid::BRIGHTNESS,
-            cid::CONTRAST,
-            cid::HUE,
-            cid::SATURATION,
-        ],
-        [0, 0, 0, 0, 128, 128, 0, 128],
-    );
+    let ctrls = Values::new(CONTROLS)?;
     reg.add_subdev(name, Sensor { ctrls })
 }
