@@ -304,6 +304,47 @@ impl PixFormat {
     }
 }
 
+impl PixFormat {
+    /// The pixel view of a subdev pad format, as `vimc_get_pix_format()`
+    /// builds it for link validation (no line or frame size).
+    pub fn of_mbus(f: &MbusFormat) -> Option<PixFormat> {
+        Some(PixFormat {
+            width: f.width,
+            height: f.height,
+            pixelformat: by_code(f.code)?.pixelformat,
+            field: f.field,
+            bytesperline: 0,
+            sizeimage: 0,
+            color: f.color,
+        })
+    }
+
+    /// `vimc_vdev_link_validate()`: whether a link from a pad with format
+    /// `source` into a capture node with format `sink` may stream.
+    pub fn link_ok(source: &PixFormat, sink: &PixFormat) -> bool {
+        use color::*;
+        if source.width != sink.width
+            || source.height != sink.height
+            || source.pixelformat != sink.pixelformat
+        {
+            return false;
+        }
+        if source.field != sink.field && sink.field != field::NONE {
+            return false;
+        }
+        let (a, b) = (&source.color, &sink.color);
+        if a.colorspace == COLORSPACE_DEFAULT || b.colorspace == COLORSPACE_DEFAULT {
+            return true;
+        }
+        // Each other field must match unless either side leaves it DEFAULT (0).
+        let differ = |x: u32, y: u32| x != 0 && y != 0 && x != y;
+        a.colorspace == b.colorspace
+            && !differ(a.ycbcr_enc, b.ycbcr_enc)
+            && !differ(a.quantization, b.quantization)
+            && !differ(a.xfer_func, b.xfer_func)
+    }
+}
+
 /// A media bus format (the fields of `v4l2_mbus_framefmt` vimc uses).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MbusFormat {

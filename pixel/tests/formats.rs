@@ -203,3 +203,33 @@ fn crop_fits_inside_sink() {
         }
     );
 }
+
+#[test]
+fn link_validation_like_c_vimc() {
+    let sink = PixFormat::DEFAULT;
+    let src = PixFormat::of_mbus(&MbusFormat::default_with(mbus::RGB888_1X24)).unwrap();
+    assert!(PixFormat::link_ok(&src, &sink));
+    let other_size = PixFormat { width: 320, ..src };
+    assert!(!PixFormat::link_ok(&other_size, &sink));
+    let bgr = PixFormat::of_mbus(&MbusFormat::default_with(mbus::BGR888_1X24)).unwrap();
+    assert!(!PixFormat::link_ok(&bgr, &sink));
+    // An interlaced source into a progressive sink is fine, not the reverse.
+    let alt = PixFormat { field: field::ALTERNATE, ..src };
+    assert!(PixFormat::link_ok(&alt, &sink));
+    assert!(!PixFormat::link_ok(&src, &PixFormat { field: field::ALTERNATE, ..sink }));
+    // DEFAULT colorspace on either side skips the colorimetry checks.
+    let mut c = src;
+    c.color = Colorimetry { colorspace: 0, ycbcr_enc: 3, quantization: 1, xfer_func: 2 };
+    assert!(PixFormat::link_ok(&c, &sink));
+    let mut d = src;
+    d.color.colorspace = color::COLORSPACE_DCI_P3;
+    assert!(!PixFormat::link_ok(&d, &sink));
+    let mut e = sink;
+    e.color.quantization = 1;
+    let mut f = src;
+    f.color.quantization = 2;
+    assert!(!PixFormat::link_ok(&f, &e));
+    f.color.quantization = 0;
+    assert!(PixFormat::link_ok(&f, &e));
+    assert!(PixFormat::of_mbus(&MbusFormat::default_with(0x1234)).is_none());
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Debayer and scaler against direct transcriptions of C vimc's loops.
+
+use vimc_pixel::formats::mbus;
+use vimc_pixel::frames::*;
+
+/// A small deterministic generator (xorshift), so failures reproduce.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 as u32
+    }
+    fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next() as u8).collect()
+    }
+}
+
+/// vimc_debayer_calc_rgb_sink() + vimc_debayer_process_rgb_frame() of 6.12.
+fn c_debayer(d: &Debayer, sink: &[u8], win: u32) -> Vec<u8> {
+    let mut out = vec![0u8; d.source_len()];
+    let seek = (win / 2) as usize;
+    for lin in 0..d.height {
+        for col in 0..d.width {
+            let mut rgb = [0u32; 3];
+            let mut n = [0u32; 3];
+            let mut wlin = lin.saturating_sub(seek);
+            while wlin < lin + seek + 1 && wlin < d.height {
+                let mut wcol = col.saturating_sub(seek);
+                while wcol < col + seek + 1 && wcol < d.width {
+                    let color = d.order[wlin % 2][wcol % 2] as usize;
+                    let index = (wlin * d.width + wcol) * d.bpp;
+                    let mut acc = 0u32;
+                    for i in 0..d.bpp {
+                        acc += u32::from(sink[index + i]) << (8 * i);
+                    }
+                    rgb[color] += acc;
+                    n[color] += 1;
+                    wcol += 1;
+                }
+                wlin += 1;
+            }
+            for i in 0..3 {
+                if n[i] != 0 {
+                    rgb[i] /= n[i];
+                }
+                out[(lin * d.width + col) * 3 + i] = rgb[i] as u8;
+            }
+        }
+    }
+    out
+}
+
+fn run_debayer(d: &Debayer, sink: &[u8], win: u32) -> Vec<u8> {
+    let mut out = vec![0xa5u8; d.source_len()];
+    let mut scratch = vec![0u32; debayer_scratch_len(d.width)];
+    d.process(sink, &mut out, win, &mut scratch);
+    out
+}
+
+#[test]
+fn debayer_equals_c_for_every_order_depth_and_window() {
+    let mut rng = Rng(0x1234_5678_9abc_def1);
+    let codes = [
+        mbus::SBGGR8_1X8,
+        mbus::SGBRG8_1X8,
+        mbus::SGRBG8_1X8,
+        mbus::SRGGB8_1X8,
+        mbus::SBGGR10_1X10,
+        mbus::SRGGB12_1X12,
+    ];
+    for (k, &code) in codes.iter().enumerate() {
+        let bpp = if k < 4 { 1 } else { 2 };
+        for &(w, h) in &[(16, 16), (18, 22), (34, 20)] {
+            let d = Debayer {
+                width: w,
+                height: h,
+                bpp,
+                order: bayer_order(code).unwrap(),
+            };
+            let mut sink = rng.bytes(d.sink_len());
+            if bpp == 2 {
+                // Keep samples within 10/12 bits, as the sensor sends them.
+                for px in sink.chunks_exact_mut(2) {
+                    px[1] &= 0x0f;
+                }
+            }
+            for win in [1, 3, 5, 7, 25] {
+                assert_eq!(
+                    run_debayer(&d, &sink, win),
+                    c_debayer(&d, &sink, win),
+                    "code {code:#x} {w}x{h} win {win}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn debayer_window_1_keeps_only_the_own_colour() {
+    let d = Debayer {
+        width: 16,
+        height: 16,
+        bpp: 1,
+        order: bayer_order(mbus::SRGGB8_1X8).unwrap(),
+    };
+    let sink: Vec<u8> = (0..256).map(|i| i as u8).collect();
+    let out = run_debayer(&d, &sink, 1);
+    // (0,0) is red: R = sample, G = B = 0.
+    assert_eq!(&out[0..3], &[0, 0, 0]);
+    assert_eq!(&out[3..6], &[0, 1, 0]);
+    assert_eq!(&out[(17 * 3)..(17 * 3 + 3)], &[0, 0, 17]);
+}
+
+#[test]
+fn debayer_rejects_short_buffers_without_writing() {
+    let d = Debayer {
+        width: 16,
+        height: 16,
+        bpp: 1,
+        order: bayer_order(mbus::SBGGR8_1X8).unwrap(),
+    };
+    let mut out = vec![7u8; d.source_len()];
+    let mut scratch = vec![0u32; debayer_scratch_len(16)];
+    d.process(&[0u8; 10], &mut out, 3, &mut scratch);
+    assert!(out.iter().all(|&b| b == 7));
+    assert!(bayer_order(mbus::RGB888_1X24).is_none());
+}
+
+/// vimc_scaler_fill_src_frame() of 6.12.
+fn c_scale(s: &Scaler, sink: &[u8]) -> Vec<u8> {
+    let (l, t, cw, ch) = s.crop;
+    let mut out = Vec::new();
+    for y in 0..s.height {
+        let sy = (y * ch) / s.height + t;
+        for x in 0..s.width {
+            let sx = (x * cw) / s.width + l;
+            let i = sy * s.sink_width * s.bpp + sx * s.bpp;
+            out.extend_from_slice(&sink[i..i + s.bpp]);
+        }
+    }
+    out
+}
+
+#[test]
+fn scaler_equals_c_for_crops_and_sizes() {
+    let mut rng = Rng(42);
+    for &(sw, sh, crop, w, h, bpp) in &[
+        (64, 48, (0, 0, 64, 48), 64, 48, 3),
+        (64, 48, (3, 5, 33, 17), 64, 48, 3),
+        (64, 48, (1, 1, 16, 16), 18, 40, 3),
+        (40, 30, (7, 3, 20, 20), 128, 96, 4),
+        (40, 30, (0, 0, 40, 30), 16, 16, 3),
+    ] {
+        let s = Scaler {
+            sink_width: sw,
+            sink_height: sh,
+            crop,
+            width: w,
+            height: h,
+            bpp,
+        };
+        let sink = rng.bytes(s.sink_len());
+        let mut out = vec![0u8; s.source_len()];
+        s.process(&sink, &mut out);
+        assert_eq!(out, c_scale(&s, &sink), "{sw}x{sh} {crop:?} -> {w}x{h}");
+    }
+}
+
+#[test]
+fn scaler_refuses_a_crop_outside_the_sink() {
+    let s = Scaler {
+        sink_width: 16,
+        sink_height: 16,
+        crop: (8, 0, 16, 16),
+        width: 16,
+        height: 16,
+        bpp: 3,
+    };
+    assert!(!s.is_valid());
+    let mut out = vec![1u8; s.source_len()];
+    s.process(&[0u8; 16 * 16 * 3], &mut out);
+    assert!(out.iter().all(|&b| b == 1));
+}
