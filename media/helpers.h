@@ -8,11 +8,39 @@ struct v4l2_subdev;
 struct mutex;
 struct v4l2_ctrl_handler;
 struct fwnode_handle;
+struct lock_class_key;
+struct v4l2_subdev_state;
+struct v4l2_subdev_format;
+struct vb2_queue;
+struct tpg_data;
+struct task_struct;
 
 void rust_helper_v4l2_device_get(struct v4l2_device *v4l2_dev);
-int rust_helper_v4l2_subdev_init_finalize(struct v4l2_subdev *sd);
+int rust_helper_v4l2_subdev_init_finalize(struct v4l2_subdev *sd, struct lock_class_key *key);
 void rust_helper_video_lock_init(struct mutex *lock);
-int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned int hint);
+int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned int hint,
+				      struct lock_class_key *key);
+
+int rust_helper_v4l2_subdev_s_stream(struct v4l2_subdev *sd, int enable);
+int rust_helper_v4l2_subdev_get_active_fmt(struct v4l2_subdev *sd, struct v4l2_subdev_format *fmt);
+struct v4l2_subdev_state *rust_helper_v4l2_subdev_lock_and_get_active_state(struct v4l2_subdev *sd);
+void rust_helper_v4l2_subdev_unlock_state(struct v4l2_subdev_state *state);
+bool rust_helper_vb2_is_busy(struct vb2_queue *q);
+unsigned long long rust_helper_ktime_get_ns(void);
+unsigned long rust_helper_hz(void);
+struct task_struct *rust_helper_kthread_create(int (*fn)(void *), void *data, const char *name);
+
+/* v4l2-tpg's inline setters, in the order C vimc uses them. */
+void rust_helper_tpg_s_format(struct tpg_data *tpg, unsigned int width, unsigned int height,
+			      unsigned int field, unsigned int bytesperline, unsigned int fourcc,
+			      unsigned int colorspace, unsigned int ycbcr_enc,
+			      unsigned int quantization, unsigned int xfer_func);
+void rust_helper_tpg_s_controls(struct tpg_data *tpg, unsigned int pattern, bool hflip,
+				bool vflip, unsigned char brightness, unsigned char contrast,
+				short hue, unsigned char saturation);
+
+/* Defined by vimc_rs/helpers.c. */
+bool vimc_rs_free_run(void);
 
 int rust_helper_fwnode_path(struct fwnode_handle *fwnode, char *buf, unsigned long len);
 

@@ -19,7 +19,7 @@
 
 use super::{bindings, copy_cstr, ctrls, to_c_int, FrameSizes};
 use crate::formats::{Colorimetry, MbusFormat, Rect};
-use core::{ffi::c_void, marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
+use core::{any::TypeId, ffi::c_void, marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
 use kernel::{error::to_result, ffi::c_int, prelude::*, str::CStr, types::Opaque, ThisModule};
 
 /// Entity functions (`MEDIA_ENT_F_*`) of subdevs.
@@ -182,6 +182,24 @@ impl State<'_> {
     }
 }
 
+/// A lockdep class for the locks of one entity type; define it as a
+/// `static` (lockdep requires static keys).
+pub(crate) struct LockClass(Opaque<bindings::lock_class_key>);
+
+// SAFETY: lockdep synchronizes its use of the key itself.
+unsafe impl Sync for LockClass {}
+
+impl LockClass {
+    /// A key for a `static`.
+    pub(crate) const fn new() -> Self {
+        Self(Opaque::uninit())
+    }
+
+    fn as_ptr(&self) -> *mut bindings::lock_class_key {
+        self.0.get()
+    }
+}
+
 /// An entity type implemented as a subdev. The pad operations are called
 /// with the state locked; the defaults fail as "not supported".
 pub(crate) trait Driver: Sized + Send + Sync + 'static {
@@ -195,6 +213,13 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
     const HAS_SELECTION: bool = false;
     /// Its controls, in creation order.
     const CONTROLS: &'static [ctrls::Def] = &[];
+    /// Whether active formats and selections are refused (-EBUSY) while
+    /// the subdev streams.
+    const LOCKED_WHILE_STREAMING: bool = false;
+
+    /// The lock class of this type's state and control lock: one per type,
+    /// since link validation holds the locks of two linked subdevs.
+    fn lock_class() -> &'static LockClass;
 
     /// A control of [`Self::CONTROLS`] changed (called under the handler's lock).
     fn s_ctrl(&self, _id: u32, _val: i32) -> Result {
@@ -252,8 +277,12 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
 /// - `pads` holds `T::PADS.len()` pads, initialized on `sd.entity`.
 /// - If `T::CONTROLS` is not empty, `hdl` is initialized, is
 ///   `sd.ctrl_handler`, and is freed by the release callback.
+#[repr(C)]
 pub(crate) struct Subdev<T> {
+    // `sd` and `type_id` come first, at offsets that do not depend on `T`,
+    // so that a pipeline walk can tell our subdev types apart.
     sd: Opaque<bindings::v4l2_subdev>,
+    type_id: TypeId,
     hdl: Opaque<bindings::v4l2_ctrl_handler>,
     pads: KVec<Opaque<bindings::media_pad>>,
     data: ManuallyDrop<T>,
@@ -328,11 +357,19 @@ impl<T: Driver> Vtable<T> {
         ops.unsubscribe_event = Some(bindings::v4l2_event_subdev_unsubscribe);
         ops
     };
+    const VIDEO_OPS: bindings::v4l2_subdev_video_ops = {
+        // SAFETY: all-zero is a valid ops table (no callbacks).
+        let mut ops: bindings::v4l2_subdev_video_ops = unsafe { core::mem::zeroed() };
+        ops.s_stream = Some(s_stream_callback);
+        ops
+    };
     const OPS: bindings::v4l2_subdev_ops = {
         // SAFETY: all-zero is a valid ops table (no callbacks).
         let mut ops: bindings::v4l2_subdev_ops = unsafe { core::mem::zeroed() };
         if T::HAS_PAD_OPS {
             ops.pad = &Self::PAD_OPS;
+            // Entities on a data path start and stop with the stream.
+            ops.video = &Self::VIDEO_OPS;
         }
         // Control events and log_status come with controls.
         if !T::CONTROLS.is_empty() {
@@ -419,6 +456,25 @@ unsafe extern "C" fn enum_frame_size<T: Driver>(
     }
 }
 
+/// Whether a call on the `which` state must be refused while streaming.
+///
+/// # Safety
+///
+/// `sd` is our registered subdev.
+unsafe fn busy<T: Driver>(sd: *mut bindings::v4l2_subdev, which: u32) -> bool {
+    T::LOCKED_WHILE_STREAMING
+        && Which::from_c(which) == Which::Active
+        // SAFETY: guaranteed by the caller; without `enable_streams` this
+        // reads the flag the core's s_stream wrapper keeps.
+        && unsafe { bindings::v4l2_subdev_is_streaming(sd) }
+}
+
+/// `s_stream`: the streamer owns all per-stream state, so there is nothing
+/// to do here; the core records that the subdev streams.
+unsafe extern "C" fn s_stream_callback(_sd: *mut bindings::v4l2_subdev, _enable: c_int) -> c_int {
+    0
+}
+
 /// # Safety
 ///
 /// Called by the V4L2 core on our subdev with a valid, locked state and a
@@ -431,6 +487,10 @@ unsafe extern "C" fn set_fmt<T: Driver>(
     let mut state = State::new(state);
     // SAFETY: as the function's safety section.
     let (data, format) = unsafe { (Subdev::<T>::data_of(sd), &mut *format) };
+    // SAFETY: our subdev.
+    if unsafe { busy::<T>(sd, format.which) } {
+        return EBUSY.to_errno();
+    }
     let mut f = mbus_from_c(&format.format);
     let r = data.set_fmt(&mut state, Which::from_c(format.which), format.pad, &mut f);
     if r.is_ok() {
@@ -467,6 +527,10 @@ unsafe extern "C" fn set_selection<T: Driver>(
     let mut state = State::new(state);
     // SAFETY: as the function's safety section.
     let (data, sel) = unsafe { (Subdev::<T>::data_of(sd), &mut *sel) };
+    // SAFETY: our subdev.
+    if unsafe { busy::<T>(sd, sel.which) } {
+        return EBUSY.to_errno();
+    }
     let mut r = rect_from_c(&sel.r);
     let ret = data.set_selection(
         &mut state,
@@ -543,6 +607,7 @@ pub(super) fn register<T: Driver>(
     let s = KBox::new(
         Subdev {
             sd: Opaque::uninit(),
+            type_id: TypeId::of::<T>(),
             hdl: Opaque::uninit(),
             pads,
             data: ManuallyDrop::new(data),
@@ -575,7 +640,11 @@ pub(super) fn register<T: Driver>(
             stage = Stage::Controls;
             // SAFETY: `hdl` is zeroed memory of ours.
             to_result(unsafe {
-                bindings::rust_helper_v4l2_ctrl_handler_init(hdl, T::CONTROLS.len() as u32)
+                bindings::rust_helper_v4l2_ctrl_handler_init(
+                    hdl,
+                    T::CONTROLS.len() as u32,
+                    T::lock_class().as_ptr(),
+                )
             })?;
             // SAFETY: `hdl` is initialized; the ops table is static.
             unsafe { ctrls::add(hdl, &Vtable::<T>::CTRL_OPS, T::CONTROLS)? };
@@ -598,7 +667,9 @@ pub(super) fn register<T: Driver>(
         if T::HAS_PAD_OPS {
             // The active state, filled by `init_state`.
             // SAFETY: the subdev, its pads and its ops are initialized.
-            to_result(unsafe { bindings::rust_helper_v4l2_subdev_init_finalize(sd) })?;
+            to_result(unsafe {
+                bindings::rust_helper_v4l2_subdev_init_finalize(sd, T::lock_class().as_ptr())
+            })?;
             stage = Stage::State;
         }
         Ok(())
@@ -658,4 +729,79 @@ pub(crate) unsafe fn entity(sd: NonNull<bindings::v4l2_subdev>) -> *mut bindings
 pub(super) unsafe fn unregister(sd: NonNull<bindings::v4l2_subdev>) {
     // SAFETY: guaranteed by the caller.
     unsafe { bindings::v4l2_device_unregister_subdev(sd.as_ptr()) };
+}
+
+/// The data of `sd` if it is a [`Subdev<S>`].
+///
+/// # Safety
+///
+/// `sd` is a registered subdev of this module, and the returned reference
+/// is used only while it stays registered.
+pub(super) unsafe fn data_if<'a, S: Driver>(sd: NonNull<bindings::v4l2_subdev>) -> Option<&'a S> {
+    let sd = sd.as_ptr();
+    // SAFETY: every subdev of this module is a `Subdev<_>` (`register` is
+    // the only way to make one), which starts with `sd` and `type_id`
+    // (`repr(C)`); a registered subdev's data is alive.
+    unsafe {
+        if (*sd).owner != super::__this_module.get() {
+            return None;
+        }
+        let s = sd.cast::<Subdev<S>>();
+        ((*s).type_id == TypeId::of::<S>()).then(|| &*(*s).data)
+    }
+}
+
+/// Runs `f` on the active state of `sd`, locked.
+///
+/// # Safety
+///
+/// `sd` is a registered subdev with pad ops (so it has an active state).
+pub(super) unsafe fn with_active_state<R>(
+    sd: NonNull<bindings::v4l2_subdev>,
+    f: impl FnOnce(&State<'_>) -> R,
+) -> R {
+    // SAFETY: guaranteed by the caller; the state stays locked until the
+    // unlock below.
+    unsafe {
+        let st = bindings::rust_helper_v4l2_subdev_lock_and_get_active_state(sd.as_ptr());
+        let r = f(&State::new(st));
+        bindings::rust_helper_v4l2_subdev_unlock_state(st);
+        r
+    }
+}
+
+/// The active format of `pad` of any subdev, through its `get_fmt`.
+///
+/// # Safety
+///
+/// `sd` is a registered subdev.
+pub(super) unsafe fn active_format(sd: *mut bindings::v4l2_subdev, pad: u32) -> Result<MbusFormat> {
+    // SAFETY: all-zero is a valid request, completed below.
+    let mut fmt: bindings::v4l2_subdev_format = unsafe { core::mem::zeroed() };
+    fmt.which = bindings::v4l2_subdev_format_whence_V4L2_SUBDEV_FORMAT_ACTIVE;
+    fmt.pad = pad;
+    // SAFETY: guaranteed by the caller.
+    to_result(unsafe { bindings::rust_helper_v4l2_subdev_get_active_fmt(sd, &mut fmt) })?;
+    Ok(mbus_from_c(&fmt.format))
+}
+
+/// Starts or stops a subdev's stream (`v4l2_subdev_call(sd, video,
+/// s_stream)`); a subdev without the op is fine.
+///
+/// # Safety
+///
+/// `sd` is a subdev of this module whose memory is alive.
+pub(super) unsafe fn s_stream(sd: NonNull<bindings::v4l2_subdev>, enable: bool) -> Result {
+    // SAFETY: guaranteed by the caller. Stopping a stopped subdev or
+    // starting a started one would warn in the core: check first. (Media
+    // pipelines keep two streams from sharing a subdev.)
+    unsafe {
+        if bindings::v4l2_subdev_is_streaming(sd.as_ptr()) == enable {
+            return if enable { Err(EBUSY) } else { Ok(()) };
+        }
+        match bindings::rust_helper_v4l2_subdev_s_stream(sd.as_ptr(), enable.into()) {
+            r if r == -(bindings::ENOIOCTLCMD as c_int) => Ok(()),
+            r => to_result(r),
+        }
+    }
 }

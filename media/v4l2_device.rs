@@ -260,14 +260,20 @@ impl<T: Send + Sync + 'static> Registration<T> {
 
 impl<T> Drop for Registration<T> {
     fn drop(&mut self) {
-        // Reverse order of creation. Each entity's release callback runs now
-        // or when the last user of its node goes.
+        // Video nodes first: that stops their streams, so no streamer uses a
+        // subdev once subdevs go (`pipeline` relies on it). Then the
+        // subdevs, in reverse order of creation. Each entity's release
+        // callback runs now or when the last user of its node goes.
         for e in self.entities.iter().rev() {
-            match *e {
-                // SAFETY: registered by `add_subdev` and not unregistered yet.
-                Entity::Subdev(sd) => unsafe { subdev::unregister(sd) },
+            if let Entity::Video(vdev) = *e {
                 // SAFETY: registered by `add_video` and not unregistered yet.
-                Entity::Video(vdev) => unsafe { video_device::unregister(vdev) },
+                unsafe { video_device::unregister(vdev) };
+            }
+        }
+        for e in self.entities.iter().rev() {
+            if let Entity::Subdev(sd) = *e {
+                // SAFETY: registered by `add_subdev` and not unregistered yet.
+                unsafe { subdev::unregister(sd) };
             }
         }
         if self.media_registered {

@@ -5,19 +5,29 @@
 //! C header: [`include/media/v4l2-dev.h`](srctree/include/media/v4l2-dev.h)
 //!
 //! Ownership: a [`VideoDev`] is one allocation holding the `video_device`,
-//! its pad, its ioctl lock and the node's driver data. The V4L2 core calls
-//! `video_device.release` when the node is unregistered and its last file
-//! handle is closed; that callback frees the allocation. (Unlike subdevs,
-//! the core does not touch the `video_device` after that callback.) Every
-//! open file pins the module through the static file operations' owner.
+//! its pad, its ioctl lock, its vb2 queue, its media pipeline and the node's
+//! driver data. The V4L2 core calls `video_device.release` when the node is
+//! unregistered and its last file handle is closed; that callback frees the
+//! allocation. (Unlike subdevs, the core does not touch the `video_device`
+//! after that callback.) Every open file pins the module through the static
+//! file operations' owner.
+//!
+//! Streaming: vb2 calls `start_streaming` and `stop_streaming` with the
+//! node's lock held; the driver's [`Driver::Stream`] lives between the two
+//! and is dropped by `stop_streaming`, which vb2 always calls before the
+//! queue is released (on close of the owning file or on unregistration), so
+//! a stream never outlives the node. [`Frames`], the handle a streamer uses
+//! to fill buffers, also holds a reference on the node's device.
 
-use super::{bindings, copy_cstr, to_c_int, FrameSizes};
-use core::{cell::UnsafeCell, marker::PhantomData, ptr::NonNull};
+use super::{bindings, copy_cstr, pipeline, to_c_int, FrameSizes};
+use core::{cell::UnsafeCell, marker::PhantomData, pin::Pin, ptr::NonNull};
 use kernel::{
     error::to_result,
-    ffi::{c_int, c_void},
+    ffi::{c_int, c_uint, c_void},
+    new_spinlock,
     prelude::*,
     str::CStr,
+    sync::SpinLock,
     types::Opaque,
     ThisModule,
 };
@@ -125,6 +135,9 @@ pub(crate) struct Caps {
 pub(crate) trait Driver: Sized + Send + Sync + 'static {
     /// State changed by ioctls, guarded by the node's lock.
     type State: Send;
+    /// A running stream, from `start_streaming` until it is dropped by
+    /// `stop_streaming`.
+    type Stream: Send;
     /// `VIDIOC_QUERYCAP`.
     fn querycap(&self) -> Caps;
     /// `VIDIOC_ENUM_FMT`: the `index`th pixel format, limited to those
@@ -134,26 +147,84 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
     fn g_fmt(&self, state: &Self::State) -> PixFormat;
     /// `VIDIOC_TRY_FMT`.
     fn try_fmt(&self, fmt: &mut PixFormat) -> Result;
-    /// `VIDIOC_S_FMT`.
+    /// `VIDIOC_S_FMT` (refused with -EBUSY by the caller while buffers exist).
     fn s_fmt(&self, state: &mut Self::State, fmt: &mut PixFormat) -> Result;
     /// `VIDIOC_ENUM_FRAMESIZES`: the one size range of `pixelformat`, or
     /// `None` if the node does not take it.
     fn frame_sizes(&self, pixelformat: u32) -> Option<FrameSizes>;
+    /// Starts streaming, after the media pipeline started and validated
+    /// its links. Queued buffers are handed out by [`StreamStart::frames`].
+    fn start_streaming(&self, state: &Self::State, ctx: StreamStart<'_>) -> Result<Self::Stream>;
 }
 
-/// A video node with its pad, lock, state and driver data.
+/// Buffers handed to the driver by vb2 and not yet given back, oldest first.
+/// Never more than vb2's limit per queue, so a fixed ring (no allocation in
+/// `buf_queue`, which cannot fail).
+struct Queued {
+    ring: [*mut bindings::vb2_v4l2_buffer; MAX_BUFFERS],
+    head: usize,
+    len: usize,
+}
+
+const MAX_BUFFERS: usize = bindings::VB2_MAX_FRAME as usize;
+
+// SAFETY: the pointers are vb2 buffers, usable from any thread.
+unsafe impl Send for Queued {}
+
+impl Queued {
+    const fn new() -> Self {
+        Self {
+            ring: [core::ptr::null_mut(); MAX_BUFFERS],
+            head: 0,
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, vb: *mut bindings::vb2_v4l2_buffer) -> bool {
+        if self.len == MAX_BUFFERS {
+            return false;
+        }
+        self.ring[(self.head + self.len) % MAX_BUFFERS] = vb;
+        self.len += 1;
+        true
+    }
+
+    fn pop(&mut self) -> Option<*mut bindings::vb2_v4l2_buffer> {
+        if self.len == 0 {
+            return None;
+        }
+        let vb = self.ring[self.head];
+        self.head = (self.head + 1) % MAX_BUFFERS;
+        self.len -= 1;
+        Some(vb)
+    }
+}
+
+/// A video node with its pad, lock, vb2 queue, state and driver data.
 ///
 /// # Invariants
 ///
-/// - Allocated as a `KBox<VideoDev<T>>` by [`register`] and freed only by
-///   [`release_callback::<T>`], installed as `vdev.release`.
-/// - `lock` is initialized and is `vdev.lock`; `state` is accessed only with
-///   it held.
+/// - Allocated as a pinned `KBox<VideoDev<T>>` by [`register`] and freed
+///   only by [`release_callback::<T>`], installed as `vdev.release`.
+/// - `lock` is initialized and is `vdev.lock` and `queue.lock`; `state` and
+///   `stream` are accessed only with it held.
+/// - `queue` is initialized by `vb2_queue_init` with `drv_priv` = `self`.
+/// - `published` is the format `state` had after the last `S_FMT`, for
+///   readers that cannot take `lock` (link validation of other nodes).
+/// - `queued` holds buffers vb2 gave us with `buf_queue`, each exactly once.
+#[pin_data]
 pub(crate) struct VideoDev<T: Driver> {
     vdev: Opaque<bindings::video_device>,
     pad: Opaque<bindings::media_pad>,
     lock: Opaque<bindings::mutex>,
+    queue: Opaque<bindings::vb2_queue>,
+    pipe: Opaque<bindings::media_pipeline>,
+    #[pin]
+    queued: SpinLock<Queued>,
+    #[pin]
+    published: SpinLock<PixFormat>,
     state: UnsafeCell<T::State>,
+    stream: UnsafeCell<Option<T::Stream>>,
     data: T,
 }
 
@@ -171,6 +242,161 @@ impl<T: Driver> VideoDev<T> {
             &*kernel::container_of!(vdev, Self, vdev)
         }
     }
+
+    /// The node of a queue.
+    ///
+    /// # Safety
+    ///
+    /// `q` is the queue of a live `VideoDev<T>`.
+    unsafe fn from_queue<'a>(q: *mut bindings::vb2_queue) -> &'a Self {
+        // SAFETY: `drv_priv` is the node (type invariant).
+        unsafe { &*((*q).drv_priv as *const Self) }
+    }
+
+    fn format(&self) -> PixFormat {
+        *self.published.lock()
+    }
+
+    /// Gives every buffer we hold back to vb2 in `state`.
+    fn return_all(&self, state: bindings::vb2_buffer_state) {
+        let mut q = self.queued.lock();
+        while let Some(vb) = q.pop() {
+            // SAFETY: a buffer vb2 gave us and we did not give back yet.
+            unsafe { bindings::vb2_buffer_done(&raw mut (*vb).vb2_buf, state) };
+        }
+    }
+}
+
+/// What a driver gets to start a stream: the node's upstream pipeline and
+/// its buffers.
+pub(crate) struct StreamStart<'a> {
+    vdev: *mut bindings::video_device,
+    frames: Frames,
+    _p: PhantomData<&'a ()>,
+}
+
+impl<'a> StreamStart<'a> {
+    /// The subdevs feeding this node, nearest first, ending at a source.
+    pub(crate) fn upstream(&self) -> Result<KVec<pipeline::SubdevRef<'a>>> {
+        // SAFETY: the node is registered and streaming is starting: the
+        // media pipeline is started, so the links cannot change.
+        unsafe { pipeline::upstream(&raw mut (*self.vdev).entity) }
+    }
+
+    /// The handle that fills this node's buffers.
+    pub(crate) fn frames(self) -> Frames {
+        self.frames
+    }
+}
+
+/// Fills the buffers of one streaming node: the streamer's end of the queue.
+///
+/// # Invariants
+///
+/// - `dev` is the `struct device` of a registered node's `video_device`, and
+///   we hold a reference on it, so `queued` (inside that allocation) stays
+///   valid; `queued` is a `SpinLock<Queued>` of that node.
+pub(crate) struct Frames {
+    dev: NonNull<bindings::device>,
+    queued: NonNull<SpinLock<Queued>>,
+    sequence: u32,
+    field: u32,
+    sizeimage: usize,
+}
+
+// SAFETY: the device reference and the spinlock are usable from any thread.
+unsafe impl Send for Frames {}
+
+impl Frames {
+    /// The next buffer to fill, if userspace queued one.
+    pub(crate) fn next(&mut self) -> Option<FrameBuf<'_>> {
+        // SAFETY: valid while we hold the device reference (type invariant).
+        let vb = unsafe { self.queued.as_ref() }.lock().pop()?;
+        Some(FrameBuf {
+            // SAFETY: `pop` returns non-null buffers given by vb2.
+            vb: unsafe { NonNull::new_unchecked(vb) },
+            frames: self,
+            completed: false,
+        })
+    }
+
+    /// Bytes of one frame of the node's format.
+    pub(crate) fn frame_len(&self) -> usize {
+        self.sizeimage
+    }
+}
+
+impl Drop for Frames {
+    fn drop(&mut self) {
+        // SAFETY: our reference (type invariant).
+        unsafe { bindings::put_device(self.dev.as_ptr()) };
+    }
+}
+
+/// One buffer being filled; given back to vb2 as done by [`FrameBuf::done`],
+/// or as failed if dropped.
+///
+/// # Invariants
+///
+/// `vb` is a buffer vb2 gave the driver, not given back while `self` lives
+/// unless `completed` is set.
+pub(crate) struct FrameBuf<'a> {
+    vb: NonNull<bindings::vb2_v4l2_buffer>,
+    frames: &'a mut Frames,
+    completed: bool,
+}
+
+impl FrameBuf<'_> {
+    /// The buffer's memory, one frame long; `None` if it has no mapping.
+    pub(crate) fn data(&mut self) -> Option<&mut [u8]> {
+        let vb = self.vb.as_ptr();
+        // SAFETY: ours until given back (type invariant); plane 0 exists
+        // (single-planar queue) and `length` is its size.
+        unsafe {
+            let p = bindings::vb2_plane_vaddr(&raw mut (*vb).vb2_buf, 0).cast::<u8>();
+            let len = ((*vb).vb2_buf.planes[0].length as usize).min(self.frames.sizeimage);
+            if p.is_null() {
+                None
+            } else {
+                Some(core::slice::from_raw_parts_mut(p, len))
+            }
+        }
+    }
+
+    /// Completes the buffer with a full frame, the next sequence number,
+    /// the node's field and the monotonic time.
+    pub(crate) fn done(mut self) {
+        let vb = self.vb.as_ptr();
+        let f = &mut *self.frames;
+        // SAFETY: ours until given back (type invariant), which this does.
+        unsafe {
+            (*vb).vb2_buf.timestamp = super::kthread::ktime_get_ns();
+            (*vb).sequence = f.sequence;
+            (*vb).field = f.field;
+            (*vb).vb2_buf.planes[0].bytesused = f.sizeimage as c_uint;
+            bindings::vb2_buffer_done(
+                &raw mut (*vb).vb2_buf,
+                bindings::vb2_buffer_state_VB2_BUF_STATE_DONE,
+            );
+        }
+        f.sequence = f.sequence.wrapping_add(1);
+        self.completed = true;
+    }
+}
+
+impl Drop for FrameBuf<'_> {
+    fn drop(&mut self) {
+        if self.completed {
+            return;
+        }
+        // SAFETY: ours and not given back yet (type invariant).
+        unsafe {
+            bindings::vb2_buffer_done(
+                &raw mut (*self.vb.as_ptr()).vb2_buf,
+                bindings::vb2_buffer_state_VB2_BUF_STATE_ERROR,
+            )
+        };
+    }
 }
 
 struct Vtable<T>(PhantomData<T>);
@@ -185,6 +411,35 @@ impl<T: Driver> Vtable<T> {
         ops.vidioc_try_fmt_vid_cap = Some(try_fmt::<T>);
         ops.vidioc_s_fmt_vid_cap = Some(s_fmt::<T>);
         ops.vidioc_enum_framesizes = Some(enum_framesizes::<T>);
+        ops.vidioc_reqbufs = Some(bindings::vb2_ioctl_reqbufs);
+        ops.vidioc_create_bufs = Some(bindings::vb2_ioctl_create_bufs);
+        ops.vidioc_prepare_buf = Some(bindings::vb2_ioctl_prepare_buf);
+        ops.vidioc_querybuf = Some(bindings::vb2_ioctl_querybuf);
+        ops.vidioc_qbuf = Some(bindings::vb2_ioctl_qbuf);
+        ops.vidioc_dqbuf = Some(bindings::vb2_ioctl_dqbuf);
+        ops.vidioc_expbuf = Some(bindings::vb2_ioctl_expbuf);
+        ops.vidioc_streamon = Some(bindings::vb2_ioctl_streamon);
+        ops.vidioc_streamoff = Some(bindings::vb2_ioctl_streamoff);
+        ops.vidioc_remove_bufs = Some(bindings::vb2_ioctl_remove_bufs);
+        ops
+    };
+    const QUEUE_OPS: bindings::vb2_ops = {
+        // SAFETY: all-zero is a valid ops table (no callbacks).
+        let mut ops: bindings::vb2_ops = unsafe { core::mem::zeroed() };
+        ops.queue_setup = Some(queue_setup::<T>);
+        ops.buf_prepare = Some(buf_prepare::<T>);
+        ops.buf_queue = Some(buf_queue::<T>);
+        ops.start_streaming = Some(start_streaming::<T>);
+        ops.stop_streaming = Some(stop_streaming::<T>);
+        // `queue.lock` is set, so vb2's helpers drop and retake it.
+        ops.wait_prepare = Some(bindings::vb2_ops_wait_prepare);
+        ops.wait_finish = Some(bindings::vb2_ops_wait_finish);
+        ops
+    };
+    const ENTITY_OPS: bindings::media_entity_operations = {
+        // SAFETY: all-zero is "no callback" for the other operations.
+        let mut ops: bindings::media_entity_operations = unsafe { core::mem::zeroed() };
+        ops.link_validate = Some(link_validate::<T>);
         ops
     };
 }
@@ -199,8 +454,11 @@ static FOPS: Fops = Fops({
     // SAFETY: only the address of the extern static is taken.
     fops.owner = unsafe { super::__this_module.get() };
     fops.open = Some(bindings::v4l2_fh_open);
-    fops.release = Some(bindings::v4l2_fh_release);
+    fops.release = Some(bindings::vb2_fop_release);
+    fops.read = Some(bindings::vb2_fop_read);
+    fops.poll = Some(bindings::vb2_fop_poll);
     fops.unlocked_ioctl = Some(bindings::video_ioctl2);
+    fops.mmap = Some(bindings::vb2_fop_mmap);
     fops
 });
 
@@ -282,11 +540,19 @@ unsafe extern "C" fn s_fmt<T: Driver>(
     _fh: *mut c_void,
     f: *mut bindings::v4l2_format,
 ) -> c_int {
-    // SAFETY: as the function's safety section; the lock guards `state`.
+    // SAFETY: as the function's safety section.
+    let node = unsafe { VideoDev::<T>::from_file(file) };
+    // The format sizes the buffers: fixed while any exist.
+    // SAFETY: the queue is initialized (type invariant); the lock is held.
+    if unsafe { bindings::rust_helper_vb2_is_busy(node.queue.get()) } {
+        return EBUSY.to_errno();
+    }
+    // SAFETY: the lock guards `state`; `f` is valid.
     unsafe {
-        let node = VideoDev::<T>::from_file(file);
         let state = &mut *node.state.get();
-        with_pix(f, |p| node.data.s_fmt(state, p))
+        let ret = with_pix(f, |p| node.data.s_fmt(state, p));
+        *node.published.lock() = node.data.g_fmt(state);
+        ret
     }
 }
 
@@ -317,19 +583,186 @@ unsafe extern "C" fn enum_framesizes<T: Driver>(
 
 /// # Safety
 ///
+/// Called by vb2 on our queue with valid arrays of `VB2_MAX_PLANES`.
+unsafe extern "C" fn queue_setup<T: Driver>(
+    q: *mut bindings::vb2_queue,
+    nbuffers: *mut c_uint,
+    nplanes: *mut c_uint,
+    sizes: *mut c_uint,
+    _alloc_devs: *mut *mut bindings::device,
+) -> c_int {
+    let _ = nbuffers;
+    // SAFETY: as the function's safety section.
+    let (node, nplanes) = unsafe { (VideoDev::<T>::from_queue(q), &mut *nplanes) };
+    let size = node.format().sizeimage;
+    // SAFETY: `sizes` has room for `VB2_MAX_PLANES` entries.
+    let sizes = unsafe { core::slice::from_raw_parts_mut(sizes, 1) };
+    if *nplanes != 0 {
+        // CREATE_BUFS: the caller's size must hold a frame.
+        return if sizes[0] < size {
+            EINVAL.to_errno()
+        } else {
+            0
+        };
+    }
+    *nplanes = 1;
+    sizes[0] = size;
+    0
+}
+
+/// # Safety
+///
+/// Called by vb2 with a buffer of our queue.
+unsafe extern "C" fn buf_prepare<T: Driver>(vb: *mut bindings::vb2_buffer) -> c_int {
+    // SAFETY: as the function's safety section; plane 0 exists.
+    let (node, len) = unsafe {
+        (
+            VideoDev::<T>::from_queue((*vb).vb2_queue),
+            (*vb).planes[0].length,
+        )
+    };
+    let size = node.format().sizeimage;
+    if len < size {
+        pr_err!("buffer too small ({} < {})\n", len, size);
+        return EINVAL.to_errno();
+    }
+    0
+}
+
+/// # Safety
+///
+/// Called by vb2 with a buffer of our queue that it hands to the driver.
+unsafe extern "C" fn buf_queue<T: Driver>(vb: *mut bindings::vb2_buffer) {
+    // SAFETY: as the function's safety section; vb2 allocates buffers as
+    // `vb2_v4l2_buffer` (`buf_struct_size`), with `vb2_buf` first.
+    let (node, vbuf) = unsafe {
+        (
+            VideoDev::<T>::from_queue((*vb).vb2_queue),
+            kernel::container_of!(vb, bindings::vb2_v4l2_buffer, vb2_buf) as *mut _,
+        )
+    };
+    if !node.queued.lock().push(vbuf) {
+        // Cannot happen (vb2 never holds more); give it back rather than lose it.
+        // SAFETY: the buffer is ours to complete.
+        unsafe { bindings::vb2_buffer_done(vb, bindings::vb2_buffer_state_VB2_BUF_STATE_ERROR) };
+    }
+}
+
+/// # Safety
+///
+/// Called by vb2 on our queue with the node's lock held.
+unsafe extern "C" fn start_streaming<T: Driver>(
+    q: *mut bindings::vb2_queue,
+    _count: c_uint,
+) -> c_int {
+    // SAFETY: as the function's safety section.
+    let node = unsafe { VideoDev::<T>::from_queue(q) };
+    let vdev = node.vdev.get();
+    // SAFETY: the node is registered; `pipe` is ours and zeroed or stopped.
+    if let Err(e) =
+        to_result(unsafe { bindings::video_device_pipeline_start(vdev, node.pipe.get()) })
+    {
+        node.return_all(bindings::vb2_buffer_state_VB2_BUF_STATE_QUEUED);
+        return e.to_errno();
+    }
+    let fmt = node.format();
+    // SAFETY: the node is registered, so its device is alive; the new
+    // reference is owned by `Frames`.
+    let dev = unsafe { bindings::get_device(&raw mut (*vdev).dev) };
+    let frames = Frames {
+        // SAFETY: `get_device` returns its non-null argument.
+        dev: unsafe { NonNull::new_unchecked(dev) },
+        queued: NonNull::from(&node.queued),
+        sequence: 0,
+        field: fmt.field,
+        sizeimage: fmt.sizeimage as usize,
+    };
+    let ctx = StreamStart {
+        vdev,
+        frames,
+        _p: PhantomData,
+    };
+    // SAFETY: the lock is held: `state` and `stream` are ours.
+    let ret = unsafe { node.data.start_streaming(&*node.state.get(), ctx) };
+    match ret {
+        Ok(stream) => {
+            // SAFETY: as above.
+            unsafe { *node.stream.get() = Some(stream) };
+            0
+        }
+        Err(e) => {
+            // SAFETY: started above.
+            unsafe { bindings::video_device_pipeline_stop(vdev) };
+            node.return_all(bindings::vb2_buffer_state_VB2_BUF_STATE_QUEUED);
+            e.to_errno()
+        }
+    }
+}
+
+/// # Safety
+///
+/// Called by vb2 on our streaming queue with the node's lock held.
+unsafe extern "C" fn stop_streaming<T: Driver>(q: *mut bindings::vb2_queue) {
+    // SAFETY: as the function's safety section.
+    let node = unsafe { VideoDev::<T>::from_queue(q) };
+    // Stops the streamer before anything it uses goes.
+    // SAFETY: the lock is held.
+    drop(unsafe { (*node.stream.get()).take() });
+    // SAFETY: started by `start_streaming`.
+    unsafe { bindings::video_device_pipeline_stop(node.vdev.get()) };
+    node.return_all(bindings::vb2_buffer_state_VB2_BUF_STATE_ERROR);
+}
+
+/// `vimc_vdev_link_validate()`: the link into this node must carry the
+/// node's size and pixel format (and compatible field and colorimetry).
+///
+/// # Safety
+///
+/// Called by the media core, graph mutex held, for a link whose sink is our
+/// node's pad.
+unsafe extern "C" fn link_validate<T: Driver>(link: *mut bindings::media_link) -> c_int {
+    // SAFETY: as the function's safety section; pad links use the pad
+    // members of the unions.
+    let (source, sink) = unsafe {
+        (
+            (*link).__bindgen_anon_1.source,
+            (*link).__bindgen_anon_2.sink,
+        )
+    };
+    // SAFETY: the sink entity is our node's (we install this op only there).
+    let node = unsafe {
+        let vdev = kernel::container_of!((*sink).entity, bindings::video_device, entity);
+        &*kernel::container_of!(vdev, VideoDev<T>, vdev)
+    };
+    // SAFETY: a pad of a registered entity.
+    let src_fmt = match unsafe { pipeline::pad_format(source) } {
+        Ok(f) => f,
+        Err(e) => return e.to_errno(),
+    };
+    if PixFormat::link_ok(&src_fmt, &node.format()) {
+        0
+    } else {
+        EPIPE.to_errno()
+    }
+}
+
+/// # Safety
+///
 /// Called by the V4L2 core, once, after unregistration and the last close.
 unsafe extern "C" fn release_callback<T: Driver>(vdev: *mut bindings::video_device) {
     // SAFETY: installed only on `VideoDev<T>::vdev` (type invariant).
     let node = unsafe { kernel::container_of!(vdev, VideoDev<T>, vdev) } as *mut VideoDev<T>;
-    // SAFETY: nothing uses the node anymore; allocated as a `KBox` by `register`.
+    // SAFETY: nothing uses the node anymore (the queue was released at
+    // unregistration); allocated as a `KBox` by `register`.
     unsafe {
         bindings::mutex_destroy((*node).lock.get());
         drop(KBox::from_raw(node));
     }
 }
 
-/// Creates the capture node `name` of type `T` with one sink pad and
-/// registers it on `v4l2_dev`. Returns the C object for [`unregister`].
+/// Creates the capture node `name` of type `T` with one sink pad and a vb2
+/// queue and registers it on `v4l2_dev`. Returns the C object for
+/// [`unregister`].
 pub(crate) fn register<T: Driver>(
     v4l2_dev: *mut bindings::v4l2_device,
     module: &'static ThisModule,
@@ -337,42 +770,76 @@ pub(crate) fn register<T: Driver>(
     data: T,
     state: T::State,
 ) -> Result<NonNull<bindings::video_device>> {
-    let node = KBox::new(
-        VideoDev {
+    let published = data.g_fmt(&state);
+    let node: Pin<KBox<VideoDev<T>>> = KBox::pin_init(
+        pin_init!(VideoDev {
             vdev: Opaque::uninit(),
             pad: Opaque::uninit(),
             lock: Opaque::uninit(),
+            queue: Opaque::uninit(),
+            pipe: Opaque::uninit(),
+            queued <- new_spinlock!(Queued::new(), "vimc_rs::queued"),
+            published <- new_spinlock!(published, "vimc_rs::published"),
             state: UnsafeCell::new(state),
+            stream: UnsafeCell::new(None),
             data,
-        },
+        }),
         GFP_KERNEL,
     )?;
-    let v = node.vdev.get();
-    // SAFETY: `node` is ours alone and not yet visible to C; zeroed C
+    // SAFETY: C keeps pointers into the node from here on: it never moves.
+    let raw = KBox::into_raw(unsafe { Pin::into_inner_unchecked(node) });
+    // SAFETY: `raw` is ours alone and not yet visible to C; zeroed C
     // objects are what the init functions expect.
     let ret = unsafe {
+        let v = (*raw).vdev.get();
+        let q = (*raw).queue.get();
         core::ptr::write_bytes(v, 0, 1);
-        core::ptr::write_bytes(node.pad.get(), 0, 1);
-        (*node.pad.get()).flags = bindings::MEDIA_PAD_FL_SINK as _;
-        bindings::rust_helper_video_lock_init(node.lock.get());
+        core::ptr::write_bytes((*raw).pad.get(), 0, 1);
+        core::ptr::write_bytes(q, 0, 1);
+        core::ptr::write_bytes((*raw).pipe.get(), 0, 1);
+        (*(*raw).pad.get()).flags = bindings::MEDIA_PAD_FL_SINK as _;
+        bindings::rust_helper_video_lock_init((*raw).lock.get());
+        (*q).type_ = bindings::v4l2_buf_type_V4L2_BUF_TYPE_VIDEO_CAPTURE;
+        (*q).io_modes = bindings::vb2_io_modes_VB2_MMAP
+            | bindings::vb2_io_modes_VB2_DMABUF
+            | bindings::vb2_io_modes_VB2_USERPTR;
+        (*q).drv_priv = raw.cast();
+        (*q).buf_struct_size = core::mem::size_of::<bindings::vb2_v4l2_buffer>() as _;
+        (*q).ops = &Vtable::<T>::QUEUE_OPS;
+        (*q).mem_ops = &bindings::vb2_vmalloc_memops;
+        (*q).timestamp_flags = bindings::V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
+        (*q).min_reqbufs_allocation = 2;
+        (*q).lock = (*raw).lock.get();
+        (*q).dev = (*v4l2_dev).dev;
         copy_cstr(&mut (*v).name, name);
         (*v).entity.function = bindings::MEDIA_ENT_F_IO_V4L;
+        (*v).entity.ops = &Vtable::<T>::ENTITY_OPS;
         (*v).release = Some(release_callback::<T>);
         (*v).fops = &FOPS.0;
         (*v).ioctl_ops = &Vtable::<T>::IOCTL_OPS;
-        (*v).lock = node.lock.get();
+        (*v).lock = (*raw).lock.get();
+        (*v).queue = q;
         (*v).v4l2_dev = v4l2_dev;
+        (*v).vfl_dir = bindings::vfl_devnode_direction_VFL_DIR_RX;
         (*v).device_caps = bindings::V4L2_CAP_VIDEO_CAPTURE
             | bindings::V4L2_CAP_STREAMING
             | bindings::V4L2_CAP_IO_MC;
-        bindings::media_entity_pads_init(&raw mut (*v).entity, 1, node.pad.get())
+        to_result(bindings::vb2_queue_init(q)).and_then(|_| {
+            to_result(bindings::media_entity_pads_init(
+                &raw mut (*v).entity,
+                1,
+                (*raw).pad.get(),
+            ))
+        })
     };
-    if let Err(e) = to_result(ret) {
-        // SAFETY: initialized above, never shared.
-        unsafe { bindings::mutex_destroy(node.lock.get()) };
+    if let Err(e) = ret {
+        // SAFETY: never registered; a failed or unused queue holds nothing.
+        unsafe {
+            bindings::mutex_destroy((*raw).lock.get());
+            drop(KBox::from_raw(raw));
+        }
         return Err(e);
     }
-    let raw = KBox::into_raw(node);
     // SAFETY: `raw` is fully initialized; on success, the core owns it until
     // the release callback.
     let ret = unsafe {
@@ -406,13 +873,14 @@ pub(crate) unsafe fn entity(vdev: NonNull<bindings::video_device>) -> *mut bindi
     unsafe { &raw mut (*vdev.as_ptr()).entity }
 }
 
-/// Unregisters a node from [`register`]; open files then fail with -ENODEV
-/// and the memory goes with the last close.
+/// Unregisters a node from [`register`]: stops its stream and releases its
+/// queue (waking blocked waiters); open files then fail with -ENODEV and the
+/// memory goes with the last close.
 ///
 /// # Safety
 ///
 /// `vdev` came from [`register`] and was not unregistered yet.
 pub(crate) unsafe fn unregister(vdev: NonNull<bindings::video_device>) {
     // SAFETY: guaranteed by the caller.
-    unsafe { bindings::video_unregister_device(vdev.as_ptr()) };
+    unsafe { bindings::vb2_video_unregister_device(vdev.as_ptr()) };
 }

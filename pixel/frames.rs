@@ -112,7 +112,11 @@ impl Debayer {
             (r0, r1) = (n0, n1);
             // Rows of each parity in the window.
             let rows = [(r1 - r0).div_ceil(2) as u32, (r1 - r0) as u32 / 2];
-            let rows = if r0 % 2 == 0 { rows } else { [rows[1], rows[0]] };
+            let rows = if r0 % 2 == 0 {
+                rows
+            } else {
+                [rows[1], rows[0]]
+            };
 
             // s[rp][cp]: window sum of the samples at (row parity, col parity).
             let mut s = [[0u32; 2]; 2];
@@ -130,7 +134,11 @@ impl Debayer {
                 }
                 (c0, c1) = (m0, m1);
                 let cols = [(c1 - c0).div_ceil(2) as u32, (c1 - c0) as u32 / 2];
-                let cols = if c0 % 2 == 0 { cols } else { [cols[1], cols[0]] };
+                let cols = if c0 % 2 == 0 {
+                    cols
+                } else {
+                    [cols[1], cols[0]]
+                };
 
                 let mut sum = [0u32; 3];
                 let mut n = [0u32; 3];
@@ -198,7 +206,10 @@ impl Scaler {
         let (left, top, cw, ch) = self.crop;
         let bpp = self.bpp;
         let row_len = self.width * bpp;
-        for (y, dst) in out[..self.source_len()].chunks_exact_mut(row_len).enumerate() {
+        for (y, dst) in out[..self.source_len()]
+            .chunks_exact_mut(row_len)
+            .enumerate()
+        {
             let sy = y * ch / self.height + top;
             let src = &sink[sy * self.sink_width * bpp..(sy + 1) * self.sink_width * bpp];
             for (x, px) in dst.chunks_exact_mut(bpp).enumerate() {

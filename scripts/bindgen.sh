@@ -24,8 +24,10 @@ ours=(
 	--opaque-type 'arch_specific_insn'
 	--no-recursive-allowlist
 	# Referenced by media headers, bound nowhere else, never looked into.
-	--allowlist-type '(i2c_client|i2c_adapter|i2c_board_info|regulator_bulk_data|iosys_map|poll_table_struct|poll_table|dma_fence_cb)'
-	--opaque-type '(i2c_client|i2c_adapter|i2c_board_info|regulator_bulk_data|iosys_map|poll_table_struct|poll_table|dma_fence_cb)'
+	--allowlist-type '(i2c_client|i2c_adapter|i2c_board_info|regulator_bulk_data|iosys_map|dma_fence_cb)'
+	--opaque-type '(i2c_client|i2c_adapter|i2c_board_info|regulator_bulk_data|iosys_map|dma_fence_cb)'
+	# A typedef of the kernel crate's poll_table_struct.
+	--allowlist-type 'poll_table'
 )
 # The kernel's cmd is a shell line with its own quoting: rebuild it with our
 # input, output and depfile, then let the shell parse it.

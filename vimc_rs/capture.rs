@@ -6,10 +6,10 @@ use crate::{
     formats::{self, PixFormat},
     media::{
         v4l2_device::Registration,
-        video_device::{self, Caps},
+        video_device::{self, Caps, StreamStart},
         FrameSizes,
     },
-    VimcShared,
+    streamer, VimcShared,
 };
 use kernel::{c_str, prelude::*};
 
@@ -17,6 +17,7 @@ pub(crate) struct Capture;
 
 impl video_device::Driver for Capture {
     type State = PixFormat;
+    type Stream = streamer::Stream;
 
     fn querycap(&self) -> Caps {
         Caps {
@@ -55,6 +56,14 @@ impl video_device::Driver for Capture {
 
     fn frame_sizes(&self, pixelformat: u32) -> Option<FrameSizes> {
         formats::by_pixelformat(pixelformat).map(|_| crate::sensor::FRAME_SIZES)
+    }
+
+    fn start_streaming(
+        &self,
+        _state: &PixFormat,
+        ctx: StreamStart<'_>,
+    ) -> Result<streamer::Stream> {
+        streamer::start(ctx)
     }
 }
 

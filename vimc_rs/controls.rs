@@ -4,7 +4,7 @@
 
 use crate::media::ctrls::Def;
 use core::sync::atomic::{AtomicI32, Ordering};
-use kernel::{c_str, prelude::*};
+use kernel::{c_str, prelude::*, sync::Arc};
 
 /// The vimc control class (`VIMC_CID_VIMC_CLASS`).
 pub(crate) const CID_VIMC_CLASS: u32 = 0x00f0_0001;
@@ -24,19 +24,28 @@ pub(crate) const CLASS: Def = Def::Class {
 
 /// Current values of an entity's controls, set by `s_ctrl` under the
 /// control handler's lock; atomics, so that frame processing can read them
-/// without it.
+/// without it. Shared (`Arc`) by the entity and its running stream, so a
+/// stream never depends on the entity's lifetime.
 pub(crate) struct Values {
     vals: KVec<(u32, AtomicI32)>,
 }
 
 impl Values {
     /// The controls of `defs`, at their defaults.
-    pub(crate) fn new(defs: &[Def]) -> Result<Self> {
+    pub(crate) fn new(defs: &[Def]) -> Result<Arc<Self>> {
         let mut vals = KVec::with_capacity(defs.len(), GFP_KERNEL)?;
         for (id, def) in defs.iter().filter_map(Def::initial) {
             vals.push((id, AtomicI32::new(def as i32)), GFP_KERNEL)?;
         }
-        Ok(Self { vals })
+        Ok(Arc::new(Self { vals }, GFP_KERNEL)?)
+    }
+
+    /// The value of `id` (0 for an id we do not have).
+    pub(crate) fn get(&self, id: u32) -> i32 {
+        self.vals
+            .iter()
+            .find(|(x, _)| *x == id)
+            .map_or(0, |(_, v)| v.load(Ordering::Relaxed))
     }
 
     /// Stores `val` for `id`; fails for an id we do not have.

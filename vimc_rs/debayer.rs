@@ -5,20 +5,22 @@
 
 use crate::{
     controls::{self, Values},
-    formats::{debayer, MbusFormat},
+    formats::{self, debayer, MbusFormat},
+    frames,
     media::{
         ctrls::Def,
-        subdev::{self, State, Which},
+        pipeline::SubdevRef,
+        subdev::{self, LockClass, State, Which},
         v4l2_device::Registration,
         FrameSizes,
     },
     sensor::FRAME_SIZES,
     VimcShared,
 };
-use kernel::{c_str, prelude::*};
+use kernel::{alloc::VVec, c_str, prelude::*, sync::Arc};
 
 pub(crate) struct Debayer {
-    ctrls: Values,
+    ctrls: Arc<Values>,
 }
 
 const CONTROLS: &[Def] = &[
@@ -37,6 +39,12 @@ impl subdev::Driver for Debayer {
     const FUNCTION: u32 = subdev::function::PROC_VIDEO_PIXEL_ENC_CONV;
     const PADS: &'static [u32] = &[subdev::pad::SINK, subdev::pad::SOURCE];
     const CONTROLS: &'static [Def] = CONTROLS;
+
+    fn lock_class() -> &'static LockClass {
+        static CLASS: LockClass = LockClass::new();
+        &CLASS
+    }
+    const LOCKED_WHILE_STREAMING: bool = true;
 
     fn s_ctrl(&self, id: u32, val: i32) -> Result {
         self.ctrls.set(id, val)
@@ -77,6 +85,55 @@ impl subdev::Driver for Debayer {
             ..*fmt
         };
         state.set_format(SOURCE, &src)
+    }
+}
+
+impl Debayer {
+    /// The debayer's part of a starting stream, from its active formats.
+    pub(crate) fn stage(&self, sd: &SubdevRef<'_>) -> Result<DebayerStage> {
+        let (sink, src) =
+            sd.with_active_state(|st| Ok::<_, Error>((st.format(SINK)?, st.format(SOURCE)?)))?;
+        let sink_bpp = formats::by_code(sink.code).ok_or(EINVAL)?.bpp;
+        let src_bpp = formats::by_code(src.code).ok_or(EINVAL)?.bpp;
+        let cfg = frames::Debayer {
+            width: sink.width as usize,
+            height: sink.height as usize,
+            bpp: sink_bpp as usize,
+            order: frames::bayer_order(sink.code).ok_or(EINVAL)?,
+        };
+        // The source format always follows the sink's size.
+        let len = (src.width * src.height * src_bpp) as usize;
+        if len < cfg.source_len() {
+            return Err(EINVAL);
+        }
+        Ok(DebayerStage {
+            cfg,
+            out: VVec::from_elem(0, len, GFP_KERNEL)?,
+            scratch: VVec::from_elem(0, frames::debayer_scratch_len(cfg.width), GFP_KERNEL)?,
+            ctrls: self.ctrls.clone(),
+        })
+    }
+}
+
+/// A streaming debayer: its geometry, output frame and mean window control.
+pub(crate) struct DebayerStage {
+    cfg: frames::Debayer,
+    out: VVec<u8>,
+    scratch: VVec<u32>,
+    ctrls: Arc<Values>,
+}
+
+impl DebayerStage {
+    /// Interpolates the sink frame `input` into RGB.
+    pub(crate) fn process(&mut self, input: &[u8]) {
+        let win = self.ctrls.get(controls::CID_MEAN_WIN_SIZE) as u32;
+        self.cfg
+            .process(input, &mut self.out, win, &mut self.scratch);
+    }
+
+    /// The last frame made.
+    pub(crate) fn output(&self) -> &[u8] {
+        &self.out
     }
 }
 

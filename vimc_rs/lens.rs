@@ -6,15 +6,15 @@ use crate::{
     controls::Values,
     media::{
         ctrls::{cid, Def},
-        subdev,
+        subdev::{self, LockClass},
         v4l2_device::Registration,
     },
     VimcShared,
 };
-use kernel::prelude::*;
+use kernel::{prelude::*, sync::Arc};
 
 pub(crate) struct Lens {
-    ctrls: Values,
+    ctrls: Arc<Values>,
 }
 
 /// Largest focus position, as C vimc.
@@ -30,6 +30,11 @@ impl subdev::Driver for Lens {
     const PADS: &'static [u32] = &[];
     const HAS_PAD_OPS: bool = false;
     const CONTROLS: &'static [Def] = CONTROLS;
+
+    fn lock_class() -> &'static LockClass {
+        static CLASS: LockClass = LockClass::new();
+        &CLASS
+    }
 
     fn s_ctrl(&self, id: u32, val: i32) -> Result {
         self.ctrls.set(id, val)

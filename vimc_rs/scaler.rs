@@ -4,16 +4,18 @@
 //! to its source (pad 1).
 
 use crate::{
-    formats::{scaler, MbusFormat, Rect},
+    formats::{self, scaler, MbusFormat, Rect},
+    frames,
     media::{
-        subdev::{self, target, State, Which},
+        pipeline::SubdevRef,
+        subdev::{self, target, LockClass, State, Which},
         v4l2_device::Registration,
         FrameSizes,
     },
     sensor::FRAME_SIZES,
     VimcShared,
 };
-use kernel::prelude::*;
+use kernel::{alloc::VVec, prelude::*};
 
 pub(crate) struct Scaler;
 
@@ -24,6 +26,12 @@ impl subdev::Driver for Scaler {
     const FUNCTION: u32 = subdev::function::PROC_VIDEO_SCALER;
     const PADS: &'static [u32] = &[subdev::pad::SINK, subdev::pad::SOURCE];
     const HAS_SELECTION: bool = true;
+
+    fn lock_class() -> &'static LockClass {
+        static CLASS: LockClass = LockClass::new();
+        &CLASS
+    }
+    const LOCKED_WHILE_STREAMING: bool = true;
 
     fn init_state(&self, state: &mut State<'_>) -> Result {
         state.set_format(SINK, &scaler::DEFAULT)?;
@@ -77,6 +85,55 @@ impl subdev::Driver for Scaler {
         }
         scaler::adjust_crop(r, &state.format(SINK)?);
         state.set_crop(SINK, r)
+    }
+}
+
+impl Scaler {
+    /// The scaler's part of a starting stream, from its active formats and crop.
+    pub(crate) fn stage(&self, sd: &SubdevRef<'_>) -> Result<ScalerStage> {
+        let (sink, src, crop) = sd.with_active_state(|st| {
+            Ok::<_, Error>((st.format(SINK)?, st.format(SOURCE)?, st.crop(SINK)?))
+        })?;
+        // C vimc uses the sink's bytes per pixel on both sides.
+        let bpp = formats::by_code(sink.code).ok_or(EINVAL)?.bpp as usize;
+        let cfg = frames::Scaler {
+            sink_width: sink.width as usize,
+            sink_height: sink.height as usize,
+            crop: (
+                crop.left.max(0) as usize,
+                crop.top.max(0) as usize,
+                crop.width as usize,
+                crop.height as usize,
+            ),
+            width: src.width as usize,
+            height: src.height as usize,
+            bpp,
+        };
+        if !cfg.is_valid() {
+            return Err(EINVAL);
+        }
+        Ok(ScalerStage {
+            cfg,
+            out: VVec::from_elem(0, cfg.source_len(), GFP_KERNEL)?,
+        })
+    }
+}
+
+/// A streaming scaler: its geometry and output frame.
+pub(crate) struct ScalerStage {
+    cfg: frames::Scaler,
+    out: VVec<u8>,
+}
+
+impl ScalerStage {
+    /// Crops and scales the sink frame `input`.
+    pub(crate) fn process(&mut self, input: &[u8]) {
+        self.cfg.process(input, &mut self.out);
+    }
+
+    /// The last frame made.
+    pub(crate) fn output(&self) -> &[u8] {
+        &self.out
     }
 }
 

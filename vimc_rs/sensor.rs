@@ -7,17 +7,24 @@ use crate::{
     formats::{self, sensor, MbusFormat},
     media::{
         ctrls::{cid, Def, Menu, TPG_PATTERN_MAX},
-        subdev::{self, State, Which},
+        kthread::ktime_get_ns,
+        pipeline::SubdevRef,
+        subdev::{self, LockClass, State, Which},
+        tpg::{Tpg, TpgControls, TpgFormat},
         v4l2_device::Registration,
         FrameSizes,
     },
     VimcShared,
 };
-use kernel::{c_str, prelude::*};
+use kernel::{alloc::VVec, c_str, fmt, prelude::*, str::CString, sync::Arc};
 
 pub(crate) struct Sensor {
-    ctrls: Values,
+    ctrls: Arc<Values>,
 }
+
+/// `Show Information` values.
+const OSD_ALL: i32 = 0;
+const OSD_COUNTERS: i32 = 1;
 
 /// `Show Information` menu: what the on-screen text shows.
 const OSD_MODES: Menu = crate::menu!("All", "Counters Only", "None");
@@ -74,6 +81,11 @@ impl subdev::Driver for Sensor {
     const PADS: &'static [u32] = &[subdev::pad::SOURCE];
     const CONTROLS: &'static [Def] = CONTROLS;
 
+    fn lock_class() -> &'static LockClass {
+        static CLASS: LockClass = LockClass::new();
+        &CLASS
+    }
+
     fn s_ctrl(&self, id: u32, val: i32) -> Result {
         self.ctrls.set(id, val)
     }
@@ -99,6 +111,109 @@ impl subdev::Driver for Sensor {
     ) -> Result {
         sensor::adjust(fmt);
         state.set_format(pad, fmt)
+    }
+}
+
+impl Sensor {
+    /// The sensor's part of a starting stream: a pattern generator set to
+    /// the active format, as C vimc's `s_stream(1)` does.
+    pub(crate) fn stage(&self, sd: &SubdevRef<'_>) -> Result<SensorStage> {
+        let fmt = sd.with_active_state(|st| st.format(0))?;
+        let map = formats::by_code(fmt.code).ok_or(EINVAL)?;
+        let bytesperline = fmt.width * map.bpp;
+        // C vimc inits the generator at probe for the default size and
+        // for lines up to the largest width.
+        let mut tpg = Tpg::new(
+            sensor::DEFAULT.width,
+            sensor::DEFAULT.height,
+            formats::MAX_WIDTH,
+        )?;
+        tpg.set_format(&TpgFormat {
+            width: fmt.width,
+            height: fmt.height,
+            field: fmt.field,
+            fourcc: map.pixelformat,
+            bytesperline,
+            color: fmt.color,
+        })?;
+        let len = (bytesperline * fmt.height) as usize;
+        if tpg.frame_len() > len {
+            return Err(EINVAL);
+        }
+        Ok(SensorStage {
+            tpg,
+            frame: VVec::from_elem(0, len, GFP_KERNEL)?,
+            ctrls: self.ctrls.clone(),
+            size: (fmt.width, fmt.height),
+            start_ns: ktime_get_ns(),
+        })
+    }
+}
+
+/// A streaming sensor: generator, frame and the controls it follows.
+pub(crate) struct SensorStage {
+    tpg: Tpg,
+    frame: VVec<u8>,
+    ctrls: Arc<Values>,
+    size: (u32, u32),
+    start_ns: u64,
+}
+
+impl SensorStage {
+    /// Draws the next frame, with the on-screen text the control asks for.
+    pub(crate) fn process(&mut self) {
+        let c = &self.ctrls;
+        // Control values only change what the generator draws next; the
+        // setters do nothing for unchanged values.
+        self.tpg.set_controls(&TpgControls {
+            pattern: c.get(controls::CID_TEST_PATTERN) as u32,
+            hflip: c.get(cid::HFLIP) != 0,
+            vflip: c.get(cid::VFLIP) != 0,
+            brightness: c.get(cid::BRIGHTNESS) as u8,
+            contrast: c.get(cid::CONTRAST) as u8,
+            hue: c.get(cid::HUE) as i16,
+            saturation: c.get(cid::SATURATION) as u8,
+        });
+        if self.tpg.fill(&mut self.frame).is_err() {
+            return;
+        }
+        let osd = c.get(controls::CID_OSD_TEXT_MODE);
+        let mut line = 1;
+        if osd == OSD_ALL {
+            let order = CString::try_from_fmt(fmt!("{}", self.tpg.color_order()));
+            let info = CString::try_from_fmt(fmt!(
+                "brightness {:3}, contrast {:3}, saturation {:3}, hue {} ",
+                c.get(cid::BRIGHTNESS),
+                c.get(cid::CONTRAST),
+                c.get(cid::SATURATION),
+                c.get(cid::HUE)
+            ));
+            let size = CString::try_from_fmt(fmt!("sensor size: {}x{}", self.size.0, self.size.1));
+            for text in [order, info, size] {
+                if let Ok(t) = text {
+                    let _ = self.tpg.text(&mut self.frame, line * 16, &t);
+                }
+                line += 1;
+            }
+        }
+        if osd == OSD_ALL || osd == OSD_COUNTERS {
+            let ms = (ktime_get_ns() - self.start_ns) / 1_000_000;
+            let text = CString::try_from_fmt(fmt!(
+                "{:02}:{:02}:{:02}:{:03}",
+                (ms / (60 * 60 * 1000)) % 24,
+                (ms / (60 * 1000)) % 60,
+                (ms / 1000) % 60,
+                ms % 1000
+            ));
+            if let Ok(t) = text {
+                let _ = self.tpg.text(&mut self.frame, line * 16, &t);
+            }
+        }
+    }
+
+    /// The last frame drawn.
+    pub(crate) fn output(&self) -> &[u8] {
+        &self.frame
     }
 }
 

@@ -16,12 +16,18 @@ mod media;
 #[path = "../pixel/formats.rs"]
 mod formats;
 
+// Pure frame processing, shared with the host crate in pixel/.
+#[allow(dead_code, unreachable_pub)]
+#[path = "../pixel/frames.rs"]
+mod frames;
+
 mod capture;
 mod controls;
 mod debayer;
 mod lens;
 mod scaler;
 mod sensor;
+mod streamer;
 mod topology;
 
 use kernel::{c_str, prelude::*};

@@ -214,12 +214,26 @@ fn link_validation_like_c_vimc() {
     let bgr = PixFormat::of_mbus(&MbusFormat::default_with(mbus::BGR888_1X24)).unwrap();
     assert!(!PixFormat::link_ok(&bgr, &sink));
     // An interlaced source into a progressive sink is fine, not the reverse.
-    let alt = PixFormat { field: field::ALTERNATE, ..src };
+    let alt = PixFormat {
+        field: field::ALTERNATE,
+        ..src
+    };
     assert!(PixFormat::link_ok(&alt, &sink));
-    assert!(!PixFormat::link_ok(&src, &PixFormat { field: field::ALTERNATE, ..sink }));
+    assert!(!PixFormat::link_ok(
+        &src,
+        &PixFormat {
+            field: field::ALTERNATE,
+            ..sink
+        }
+    ));
     // DEFAULT colorspace on either side skips the colorimetry checks.
     let mut c = src;
-    c.color = Colorimetry { colorspace: 0, ycbcr_enc: 3, quantization: 1, xfer_func: 2 };
+    c.color = Colorimetry {
+        colorspace: 0,
+        ycbcr_enc: 3,
+        quantization: 1,
+        xfer_func: 2,
+    };
     assert!(PixFormat::link_ok(&c, &sink));
     let mut d = src;
     d.color.colorspace = color::COLORSPACE_DCI_P3;

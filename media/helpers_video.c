@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bodies of media/helpers.h for modules with video devices and subdevs;
+ * kept apart so that other modules do not link against (and pin) videodev,
+ * videobuf2 and v4l2-tpg.
+ */
+#include <linux/kthread.h>
+#include <linux/timekeeping.h>
+#include <media/tpg/v4l2-tpg.h>
+#include <media/v4l2-ctrls.h>
+#include <media/v4l2-device.h>
+#include <media/v4l2-subdev.h>
+#include <media/videobuf2-core.h>
+#include "helpers.h"
+
+void rust_helper_v4l2_device_get(struct v4l2_device *v4l2_dev)
+{
+	v4l2_device_get(v4l2_dev);
+}
+
+/*
+ * The lock class comes from the caller, one per entity type: link
+ * validation locks the states of two linked subdevs at once.
+ */
+int rust_helper_v4l2_subdev_init_finalize(struct v4l2_subdev *sd, struct lock_class_key *key)
+{
+	return __v4l2_subdev_init_finalize(sd, "subdev->state_lock", key);
+}
+
+/* One lockdep class for the ioctl locks of all video nodes of the module. */
+void rust_helper_video_lock_init(struct mutex *lock)
+{
+	mutex_init(lock);
+}
+
+/* As above: the handler lock is also the subdev's state lock. */
+int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned int hint,
+				       struct lock_class_key *key)
+{
+	return v4l2_ctrl_handler_init_class(hdl, hint, key, "subdev->hdl->_lock");
+}
+
+int rust_helper_v4l2_subdev_s_stream(struct v4l2_subdev *sd, int enable)
+{
+	return v4l2_subdev_call(sd, video, s_stream, enable);
+}
+
+/* get_fmt through the core's wrapper, which locks the active state. */
+int rust_helper_v4l2_subdev_get_active_fmt(struct v4l2_subdev *sd, struct v4l2_subdev_format *fmt)
+{
+	return v4l2_subdev_call(sd, pad, get_fmt, NULL, fmt);
+}
+
+struct v4l2_subdev_state *rust_helper_v4l2_subdev_lock_and_get_active_state(struct v4l2_subdev *sd)
+{
+	return v4l2_subdev_lock_and_get_active_state(sd);
+}
+
+void rust_helper_v4l2_subdev_unlock_state(struct v4l2_subdev_state *state)
+{
+	v4l2_subdev_unlock_state(state);
+}
+
+bool rust_helper_vb2_is_busy(struct vb2_queue *q)
+{
+	return vb2_is_busy(q);
+}
+
+unsigned long long rust_helper_ktime_get_ns(void)
+{
+	return ktime_get_ns();
+}
+
+unsigned long rust_helper_hz(void)
+{
+	return HZ;
+}
+
+struct task_struct *rust_helper_kthread_create(int (*fn)(void *), void *data, const char *name)
+{
+	return kthread_create(fn, data, "%s", name);
+}
+
+/* vimc_sensor_tpg_s_format(): the same calls in the same order. */
+void rust_helper_tpg_s_format(struct tpg_data *tpg, unsigned int width, unsigned int height,
+			      unsigned int field, unsigned int bytesperline, unsigned int fourcc,
+			      unsigned int colorspace, unsigned int ycbcr_enc,
+			      unsigned int quantization, unsigned int xfer_func)
+{
+	tpg_reset_source(tpg, width, height, field);
+	tpg_s_bytesperline(tpg, 0, bytesperline);
+	tpg_s_buf_height(tpg, height);
+	tpg_s_fourcc(tpg, fourcc);
+	tpg_s_field(tpg, field, false);
+	tpg_s_colorspace(tpg, colorspace);
+	tpg_s_ycbcr_enc(tpg, ycbcr_enc);
+	tpg_s_quantization(tpg, quantization);
+	tpg_s_xfer_func(tpg, xfer_func);
+}
+
+/* Each setter is a no-op when the value does not change. */
+void rust_helper_tpg_s_controls(struct tpg_data *tpg, unsigned int pattern, bool hflip,
+				bool vflip, unsigned char brightness, unsigned char contrast,
+				short hue, unsigned char saturation)
+{
+	tpg_s_pattern(tpg, pattern);
+	tpg_s_hflip(tpg, hflip);
+	tpg_s_vflip(tpg, vflip);
+	tpg_s_brightness(tpg, brightness);
+	tpg_s_contrast(tpg, contrast);
+	tpg_s_hue(tpg, hue);
+	tpg_s_saturation(tpg, saturation);
+}
