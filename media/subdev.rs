@@ -471,6 +471,10 @@ unsafe fn busy<T: Driver>(sd: *mut bindings::v4l2_subdev, which: u32) -> bool {
 
 /// `s_stream`: the streamer owns all per-stream state, so there is nothing
 /// to do here; the core records that the subdev streams.
+///
+/// # Safety
+///
+/// Called by the V4L2 core; it touches nothing.
 unsafe extern "C" fn s_stream_callback(_sd: *mut bindings::v4l2_subdev, _enable: c_int) -> c_int {
     0
 }

@@ -659,9 +659,8 @@ unsafe extern "C" fn start_streaming<T: Driver>(
     let node = unsafe { VideoDev::<T>::from_queue(q) };
     let vdev = node.vdev.get();
     // SAFETY: the node is registered; `pipe` is ours and zeroed or stopped.
-    if let Err(e) =
-        to_result(unsafe { bindings::video_device_pipeline_start(vdev, node.pipe.get()) })
-    {
+    let ret = unsafe { bindings::video_device_pipeline_start(vdev, node.pipe.get()) };
+    if let Err(e) = to_result(ret) {
         node.return_all(bindings::vb2_buffer_state_VB2_BUF_STATE_QUEUED);
         return e.to_errno();
     }
@@ -824,7 +823,7 @@ pub(crate) fn register<T: Driver>(
         (*v).device_caps = bindings::V4L2_CAP_VIDEO_CAPTURE
             | bindings::V4L2_CAP_STREAMING
             | bindings::V4L2_CAP_IO_MC;
-        to_result(bindings::vb2_queue_init(q)).and_then(|_| {
+        to_result(bindings::vb2_queue_init(q)).and_then(|()| {
             to_result(bindings::media_entity_pads_init(
                 &raw mut (*v).entity,
                 1,

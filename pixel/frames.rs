@@ -142,11 +142,11 @@ impl Debayer {
 
                 let mut sum = [0u32; 3];
                 let mut n = [0u32; 3];
-                for rp in 0..2 {
-                    for cp in 0..2 {
+                for (rp, &nrows) in rows.iter().enumerate() {
+                    for (cp, &ncols) in cols.iter().enumerate() {
                         let color = self.order[rp][cp] as usize;
                         sum[color] += s[rp][cp];
-                        n[color] += rows[rp] * cols[cp];
+                        n[color] += nrows * ncols;
                     }
                 }
                 for i in 0..3 {
