@@ -144,13 +144,14 @@ unsafe impl Send for DeviceRegistration {}
 unsafe impl Sync for DeviceRegistration {}
 
 impl DeviceRegistration {
-    /// Creates and adds the platform device `name` (no instance id).
-    pub(crate) fn new(name: &'static CStr) -> Result<Self> {
+    /// Creates and adds the platform device `name` with instance `id`
+    /// (named `name.id` in sysfs).
+    pub(crate) fn new(name: &'static CStr, id: i32) -> Result<Self> {
         // SAFETY: all-zero is a valid `platform_device_info` (no resources,
         // no properties).
         let mut info: bindings::platform_device_info = unsafe { core::mem::zeroed() };
         info.name = name.as_char_ptr();
-        info.id = bindings::PLATFORM_DEVID_NONE;
+        info.id = id;
         // SAFETY: `info` is valid for the call; the core copies what it keeps.
         let pdev = from_err_ptr(unsafe { bindings::platform_device_register_full(&info) })?;
         Ok(Self { pdev })

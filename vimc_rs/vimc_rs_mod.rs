@@ -78,7 +78,8 @@ struct VimcModule {
 impl kernel::Module for VimcModule {
     fn init(module: &'static ThisModule) -> Result<Self> {
         let driver = platform::Registration::new(module)?;
-        let device = platform::DeviceRegistration::new(c_str!("vimc"))?;
+        // "vimc.0", as C vimc's device: libcamera names the camera after it.
+        let device = platform::DeviceRegistration::new(c_str!("vimc"), 0)?;
         Ok(Self {
             _driver: driver,
             _device: device,

@@ -8,10 +8,10 @@ while [ $i -lt 50 ]; do
 	modprobe vimc_rs || fail "modprobe #$i"
 	[ -c /dev/media0 ] || fail "no /dev/media0 after load #$i"
 	[ -c /dev/v4l-subdev0 ] || fail "no /dev/v4l-subdev0 after load #$i"
-	[ -e /sys/bus/platform/drivers/vimc/vimc ] || fail "platform device not bound #$i"
+	[ -e /sys/bus/platform/drivers/vimc/vimc.0 ] || fail "platform device not bound #$i"
 	modprobe -r vimc_rs || fail "modprobe -r #$i"
 	[ ! -e /dev/media0 ] || fail "/dev/media0 left after unload #$i"
-	[ ! -e /sys/bus/platform/devices/vimc ] || fail "platform device left after unload #$i"
+	[ ! -e /sys/bus/platform/devices/vimc.0 ] || fail "platform device left after unload #$i"
 	i=$((i + 1))
 done
 echo "$i load/unload cycles"

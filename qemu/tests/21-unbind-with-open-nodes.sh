@@ -13,7 +13,7 @@ while [ $i -lt 10 ]; do
 	pid=$!
 	exec 5>/tmp/go
 	while ! grep -q ready /tmp/out 2>/dev/null; do sleep 0.1; done
-	echo vimc > $drv/unbind
+	echo vimc.0 > $drv/unbind
 	[ ! -e /dev/media0 ] || fail "/dev/media0 still there after unbind"
 	echo go >&5; exec 5>&-
 	wait $pid || fail "nodecheck failed: $(cat /tmp/out)"
@@ -21,7 +21,7 @@ while [ $i -lt 10 ]; do
 	grep -q '^/dev/media0 errno=' /tmp/out || fail "media ioctl after unbind did not fail"
 	grep -q '^/dev/v4l-subdev0 errno=' /tmp/out || fail "subdev ioctl after unbind did not fail"
 	grep -q '^/dev/video0 errno=' /tmp/out || fail "video ioctl after unbind did not fail"
-	echo vimc > $drv/bind
+	echo vimc.0 > $drv/bind
 	[ -c /dev/media0 ] || fail "no /dev/media0 after rebind"
 	media-ctl -d /dev/media0 -p | grep -q 'Sensor A' || fail "graph incomplete after rebind"
 	i=$((i + 1))

@@ -1,0 +1,117 @@
+# Streaming clients on every capture node, C vimc then vimc_rs in the same
+# boot: v4l2-ctl --stream-mmap, --stream-user and --stream-dmabuf (buffers
+# exported by another capture node), 100 frames each, with sequence numbers
+# checked; GStreamer's v4l2src, 30 buffers, with caps of the configured
+# format (v4l2src otherwise asks for the largest size, which fails link
+# validation); libcamera's cam -l and a 10-frame capture; STREAMON with a
+# mismatched link fails with EPIPE and the node streams once the format is
+# fixed. What fails with both drivers is reported; what works with C vimc
+# must work with vimc_rs.
+# timeout: 1200
+. /vimc-rs/tests/lib.inc
+
+W=64 H=48 COUNT=100
+
+# A consistent small configuration of both sensor pipelines.
+setup() {
+	media-ctl -d /dev/media0 -V "\"Sensor A\":0[fmt:SRGGB8_1X8/${W}x$H], \"Debayer A\":0[fmt:SRGGB8_1X8/${W}x$H], \"Scaler\":0[fmt:RGB888_1X24/${W}x$H], \"Scaler\":1[fmt:RGB888_1X24/${W}x$H], \"Sensor B\":0[fmt:SRGGB8_1X8/${W}x$H], \"Debayer B\":0[fmt:SRGGB8_1X8/${W}x$H]" &&
+	v4l2-ctl -d "$(node "Raw Capture 0")" -v width=$W,height=$H,pixelformat=RGGB &&
+	v4l2-ctl -d "$(node "Raw Capture 1")" -v width=$W,height=$H,pixelformat=RGGB &&
+	v4l2-ctl -d "$(node "RGB/YUV Capture")" -v width=$W,height=$H,pixelformat=RGB3
+}
+
+# check_stream LOG: COUNT frames dequeued, sequence numbers without gaps.
+check_stream() {
+	got=$(grep -c '^cap dqbuf' "$1")
+	[ "$got" -eq $COUNT ] || { echo "$got of $COUNT frames"; return 1; }
+	# "cap dqbuf: <index> seq: <n> ..." : sequence must be 0..COUNT-1 in order.
+	seqs=$(sed -n 's/^cap dqbuf: *[0-9]* seq: *\([0-9]*\).*/\1/p' "$1" | tr '\n' ' ')
+	want=$(seq 0 $((COUNT - 1)) | tr '\n' ' ')
+	[ "$seqs" = "$want" ] || { echo "sequence numbers: $seqs"; return 1; }
+}
+
+# run DRIVER: one line per check, "name ok" or "name FAIL".
+run() {
+	modprobe $1
+	setup || echo "setup FAIL"
+	for n in "Raw Capture 0" "Raw Capture 1" "RGB/YUV Capture"; do
+		d=$(node "$n")
+		# The exporting node's buffers must hold this node's frames.
+		case "$n" in
+		"Raw Capture 1") exp=$(node "Raw Capture 0") ;;
+		"RGB/YUV Capture") exp=$(node "Raw Capture 1")
+			v4l2-ctl -d $exp -v width=$W,height=$H,pixelformat=RGB3 ;;
+		*) exp=$(node "Raw Capture 1") ;;
+		esac
+		for mode in mmap user dmabuf; do
+			extra=; [ $mode = dmabuf ] && extra="--export-device $exp"
+			if v4l2-ctl -d $d --stream-$mode --stream-count=$COUNT --verbose $extra > /tmp/s.log 2>&1 &&
+				check_stream /tmp/s.log >> /tmp/s.log; then
+				echo "$n $mode ok"
+			else
+				echo "$n $mode FAIL"; tail -5 /tmp/s.log | sed 's/^/    /' >&2
+			fi
+		done
+	done
+	export GST_PLUGIN_SYSTEM_PATH=/usr/lib/x86_64-linux-gnu/gstreamer-1.0 GST_REGISTRY=/tmp/gst.reg
+	for n in "Raw Capture 0" "Raw Capture 1" "RGB/YUV Capture"; do
+		case "$n" in
+		RGB*) caps="video/x-raw,format=RGB,width=$W,height=$H" ;;
+		*) caps="video/x-bayer,format=rggb,width=$W,height=$H" ;;
+		esac
+		[ "$n" = "Raw Capture 1" ] && v4l2-ctl -d "$(node "$n")" -v width=$W,height=$H,pixelformat=RGGB
+		if gst-launch-1.0 -q v4l2src device=$(node "$n") num-buffers=30 ! "$caps" ! fakesink > /tmp/g.log 2>&1; then
+			echo "$n gstreamer ok"
+		else
+			echo "$n gstreamer FAIL"; tail -5 /tmp/g.log >&2
+		fi
+	done
+	# libcamera's vimc pipeline handler configures the graph itself.
+	udev_db
+	if cam -l > /tmp/cam.log 2>&1 && grep -q "'Sensor B' (platform/vimc.0 Sensor B)" /tmp/cam.log; then
+		echo "cam list ok"
+	else
+		echo "cam list FAIL"; cat /tmp/cam.log >&2
+	fi
+	if cam -c 1 --capture=10 -s width=160,height=120 > /tmp/cam.log 2>&1 &&
+		[ "$(grep -c 'cam0-stream0 seq:' /tmp/cam.log)" = 10 ]; then
+		echo "cam capture ok"
+	else
+		echo "cam capture FAIL"; tail -5 /tmp/cam.log >&2
+	fi
+	setup || echo "setup FAIL"
+	# A link that does not match: EPIPE, then fixed, then streaming works.
+	# (v4l2-ctl exits 0 when STREAMON fails: read what it printed.)
+	d=$(node "Raw Capture 0")
+	v4l2-ctl -d $d -v width=$((W + 2)),height=$H,pixelformat=RGGB
+	v4l2-ctl -d $d --stream-mmap --stream-count=3 --verbose > /tmp/e.log 2>&1
+	if grep -q 'VIDIOC_STREAMON returned -1 (Broken pipe)' /tmp/e.log; then
+		v4l2-ctl -d $d -v width=$W,height=$H,pixelformat=RGGB
+		v4l2-ctl -d $d --stream-mmap --stream-count=3 --verbose > /tmp/e.log 2>&1
+		if [ "$(grep -c '^cap dqbuf' /tmp/e.log)" = 3 ]; then
+			echo "epipe ok"
+		else
+			echo "epipe FAIL (not usable after)"; tail -5 /tmp/e.log >&2
+		fi
+	else
+		echo "epipe FAIL (no EPIPE)"; tail -5 /tmp/e.log >&2
+	fi
+	modprobe -r $1
+}
+
+run vimc > /tmp/c.res
+run vimc_rs > /tmp/rs.res
+echo "== C vimc"; cat /tmp/c.res
+echo "== vimc_rs"; cat /tmp/rs.res
+bad=0
+while read -r line; do
+	name=${line% *}
+	case "$line" in
+	*" ok") grep -qxF "$name ok" /tmp/rs.res || { echo "works with C vimc, not with vimc_rs: $name"; bad=1; } ;;
+	*FAIL*) echo "fails with C vimc: $line" ;;
+	esac
+done < /tmp/c.res
+grep -q FAIL /tmp/rs.res && grep FAIL /tmp/rs.res | sed 's/^/vimc_rs: /'
+[ $bad = 0 ] || fail "vimc_rs fails where C vimc works"
+! grep -q FAIL /tmp/rs.res || fail "vimc_rs failed a check"
+echo "all $(wc -l < /tmp/rs.res) client checks pass on vimc_rs"
