@@ -14,7 +14,7 @@ KVARS := ARCH=x86_64 LLVM=-19 RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc \
 export LIBCLANG_PATH := /usr/lib/llvm-19/lib
 PHASE := scripts/phase
 
-.PHONY: all deps kernel modules modules-only guest run check test rustfmt rustfmt-check \
+.PHONY: all deps kernel modules modules-only guest run check test bench rustfmt rustfmt-check \
 	clippy rust-analyzer clean
 
 all: modules
@@ -49,6 +49,10 @@ run: guest
 check: guest
 	@$(PHASE) tests qemu/test --kernel $(KDIR) --results $(RESULTS)
 test: check
+
+# CPU per frame and frame rates, C vimc against vimc_rs (sanitizer-free kernel).
+bench: deps
+	@qemu/bench/run $(if $(FRAMES),--frames $(FRAMES)) --results $(RESULTS)
 
 # The kernel's rustfmt settings; its rustfmt targets do not cover M= builds.
 RUST_SOURCES = $(shell git ls-files '*.rs')

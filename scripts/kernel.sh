@@ -43,6 +43,7 @@ kmake tinyconfig >"$log" 2>&1
 kmake olddefconfig >>"$log" 2>&1
 
 # Every fragment line must have stuck; Kconfig silently drops what it can't do.
+# A later fragment overrides an earlier one: check the last setting of each.
 bad=0
 while IFS= read -r line; do
 	case "$line" in
@@ -50,7 +51,11 @@ while IFS= read -r line; do
 	"# CONFIG_"*" is not set") opt=${line#\# }; opt=${opt%% *}
 		! grep -q "^$opt=" "$out/.config" || { echo "kernel: ERROR: '$opt' should be unset but is $(grep "^$opt=" "$out/.config")" >&2; bad=1; } ;;
 	esac
-done < <(cat "${frags[@]}")
+done < <(cat "${frags[@]}" | awk '
+	/^CONFIG_[A-Za-z0-9_]*=/ { o = $0; sub(/=.*/, "", o) }
+	/^# CONFIG_[A-Za-z0-9_]* is not set/ { o = $2 }
+	o != "" { if (!(o in last)) order[n++] = o; last[o] = $0; o = "" }
+	END { for (i = 0; i < n; i++) print last[order[i]] }')
 [ $bad = 0 ] || exit 1
 
 kmake rustavailable >>"$log" 2>&1 || { tail -5 "$log"; echo "kernel: ERROR: Rust is not available with the pinned tools" >&2; exit 1; }

@@ -77,11 +77,16 @@ impl Streamer {
 
 impl Work for Streamer {
     fn run(&mut self) {
-        self.run_once();
-        if params::free_run() {
+        if !params::free_run() {
+            self.run_once();
+            kthread::sleep_jiffies(self.interval);
+        } else if self.frames.has_buffer() {
+            // Free-running: as fast as buffers come back, and no work on
+            // frames nobody would get.
+            self.run_once();
             kthread::cond_resched();
         } else {
-            kthread::sleep_jiffies(self.interval);
+            kthread::sleep_jiffies(1);
         }
     }
 }

@@ -1,0 +1,18 @@
+# Smoke run of `make bench` on the test kernel (120 frames, 64x48 for the big
+# pipelines), so the bench keeps working: every run reports frames, CPU
+# time and wall time, and all runs of a pipeline deliver the same bytes.
+# timeout: 600
+. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/bench.inc
+bench_all 120 64x48 > /tmp/bench.out
+cat /tmp/bench.out
+[ "$(grep -c '^RESULT ' /tmp/bench.out)" = 9 ] || fail "expected 9 runs"
+grep -q '^MEMBW [1-9][0-9]*$' /tmp/bench.out || fail "no memcpy bandwidth"
+# Free-running small frames may end before the first sample: paced runs only.
+awk '/^RESULT/ && $4 == "paced" && !($5 > 0 && $6 > 0 && $7 > 0) { bad = 1; print "bad run: " $0 }
+	END { exit bad }' /tmp/bench.out || fail "a paced run without frames or CPU time"
+for p in $(awk '/^RESULT/ { print $3 }' /tmp/bench.out | sort -u); do
+	[ "$(awk -v p=$p '$1 == "RESULT" && $3 == p { print $8 }' /tmp/bench.out | sort -u | wc -l)" = 1 ] ||
+		fail "$p: runs delivered different frames"
+done
+echo "bench smoke: 9 runs, frames identical per pipeline"
