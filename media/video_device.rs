@@ -319,17 +319,6 @@ impl Frames {
             completed: false,
         })
     }
-
-    /// Whether userspace has a buffer queued.
-    pub(crate) fn has_buffer(&self) -> bool {
-        // SAFETY: valid while we hold the device reference (type invariant).
-        unsafe { self.queued.as_ref() }.lock().len > 0
-    }
-
-    /// Bytes of one frame of the node's format.
-    pub(crate) fn frame_len(&self) -> usize {
-        self.sizeimage
-    }
 }
 
 impl Drop for Frames {

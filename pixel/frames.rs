@@ -55,6 +55,43 @@ fn window(i: usize, seek: usize, len: usize) -> (usize, usize) {
     (i.saturating_sub(seek), (i + seek + 1).min(len))
 }
 
+/// Most samples of one colour in a window (25 x 25, the control's maximum).
+const MAX_SAMPLES: usize = 625;
+
+/// `RECIP[d]` = floor(2^38 / d) + 1: for x < 2^26 and 2 <= d <= 625,
+/// (x * RECIP[d]) >> 38 == x / d, since the error, below x / 2^38 <= 2^-12,
+/// is less than 1/d. Sums stay below 625 * 65535 < 2^26.
+const RECIP: [u64; MAX_SAMPLES + 1] = {
+    let mut t = [0u64; MAX_SAMPLES + 1];
+    let mut d = 2;
+    while d <= MAX_SAMPLES {
+        t[d] = (1u64 << 38) / d as u64 + 1;
+        d += 1;
+    }
+    t
+};
+
+/// `x / d` without a division instruction per pixel; 0 for `d == 0`, as
+/// C vimc leaves a colour with no sample at 0.
+fn div(x: u32, d: u32) -> u32 {
+    match d {
+        0 => 0,
+        1 => x,
+        d if (d as usize) <= MAX_SAMPLES => ((x as u64 * RECIP[d as usize]) >> 38) as u32,
+        d => x / d,
+    }
+}
+
+/// How many of `[start, end)` are even and how many odd.
+fn parity_counts(start: usize, end: usize) -> [u32; 2] {
+    let n = [(end - start).div_ceil(2) as u32, (end - start) as u32 / 2];
+    if start % 2 == 0 {
+        n
+    } else {
+        [n[1], n[0]]
+    }
+}
+
 impl Debayer {
     /// Bytes of one sink frame.
     pub fn sink_len(&self) -> usize {
@@ -150,8 +187,7 @@ impl Debayer {
                     }
                 }
                 for i in 0..3 {
-                    let v = if n[i] != 0 { sum[i] / n[i] } else { 0 };
-                    line[col * 3 + i] = v as u8;
+                    line[col * 3 + i] = div(sum[i], n[i]) as u8;
                 }
             }
         }

@@ -124,11 +124,15 @@ pub(crate) struct DebayerStage {
 }
 
 impl DebayerStage {
-    /// Interpolates the sink frame `input` into RGB.
-    pub(crate) fn process(&mut self, input: &[u8]) {
+    /// Interpolates the sink frame `input` into RGB, into `out` if given,
+    /// else into the stage's own frame.
+    pub(crate) fn process(&mut self, input: &[u8], out: Option<&mut [u8]>) {
         let win = self.ctrls.get(controls::CID_MEAN_WIN_SIZE) as u32;
-        self.cfg
-            .process(input, &mut self.out, win, &mut self.scratch);
+        let out = match out {
+            Some(o) => o,
+            None => &mut self.out[..],
+        };
+        self.cfg.process(input, out, win, &mut self.scratch);
     }
 
     /// The last frame made.

@@ -126,9 +126,13 @@ pub(crate) struct ScalerStage {
 }
 
 impl ScalerStage {
-    /// Crops and scales the sink frame `input`.
-    pub(crate) fn process(&mut self, input: &[u8]) {
-        self.cfg.process(input, &mut self.out);
+    /// Crops and scales the sink frame `input`, into `out` if given, else
+    /// into the stage's own frame.
+    pub(crate) fn process(&mut self, input: &[u8], out: Option<&mut [u8]>) {
+        match out {
+            Some(o) => self.cfg.process(input, o),
+            None => self.cfg.process(input, &mut self.out),
+        }
     }
 
     /// The last frame made.

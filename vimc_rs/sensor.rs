@@ -160,8 +160,9 @@ pub(crate) struct SensorStage {
 }
 
 impl SensorStage {
-    /// Draws the next frame, with the on-screen text the control asks for.
-    pub(crate) fn process(&mut self) {
+    /// Draws the next frame, with the on-screen text the control asks for,
+    /// into `out` if given, else into the stage's own frame.
+    pub(crate) fn process(&mut self, out: Option<&mut [u8]>) {
         let c = &self.ctrls;
         // Control values only change what the generator draws next; the
         // setters do nothing for unchanged values.
@@ -174,7 +175,11 @@ impl SensorStage {
             hue: c.get(cid::HUE) as i16,
             saturation: c.get(cid::SATURATION) as u8,
         });
-        if self.tpg.fill(&mut self.frame).is_err() {
+        let frame = match out {
+            Some(o) => o,
+            None => &mut self.frame[..],
+        };
+        if self.tpg.fill(frame).is_err() {
             return;
         }
         let osd = c.get(controls::CID_OSD_TEXT_MODE);
@@ -191,7 +196,7 @@ impl SensorStage {
             let size = CString::try_from_fmt(fmt!("sensor size: {}x{}", self.size.0, self.size.1));
             for text in [order, info, size] {
                 if let Ok(t) = text {
-                    let _ = self.tpg.text(&mut self.frame, line * 16, &t);
+                    let _ = self.tpg.text(frame, line * 16, &t);
                 }
                 line += 1;
             }
@@ -206,7 +211,7 @@ impl SensorStage {
                 ms % 1000
             ));
             if let Ok(t) = text {
-                let _ = self.tpg.text(&mut self.frame, line * 16, &t);
+                let _ = self.tpg.text(frame, line * 16, &t);
             }
         }
     }

@@ -28,11 +28,13 @@ enum Stage {
 }
 
 impl Stage {
-    fn process(&mut self, input: &[u8]) {
+    /// Makes the stage's frame from `input` (the previous stage's), into
+    /// `out` if given, else into its own frame.
+    fn process(&mut self, input: &[u8], out: Option<&mut [u8]>) {
         match self {
-            Stage::Sensor(s) => s.process(),
-            Stage::Debayer(s) => s.process(input),
-            Stage::Scaler(s) => s.process(input),
+            Stage::Sensor(s) => s.process(out),
+            Stage::Debayer(s) => s.process(input, out),
+            Stage::Scaler(s) => s.process(input, out),
         }
     }
 
@@ -54,36 +56,37 @@ struct Streamer {
 }
 
 impl Streamer {
-    /// One frame through the pipeline into the next buffer, if any.
-    fn run_once(&mut self) {
+    /// One frame through the pipeline into the next queued buffer; the last
+    /// stage writes straight into it. Without a buffer there is nothing to
+    /// do: C vimc would make the frame and drop it. Returns whether a frame
+    /// was made.
+    fn run_once(&mut self) -> bool {
+        let Some(mut buf) = self.frames.next() else {
+            return false;
+        };
+        // A buffer without a mapping goes back as failed (dropping `buf`).
+        let Some(data) = buf.data() else {
+            return false;
+        };
+        let last = self.stages.len().saturating_sub(1);
         for i in 0..self.stages.len() {
             let (done, rest) = self.stages.split_at_mut(i);
             let input = done.last().map_or(&[][..], Stage::output);
-            rest[0].process(input);
+            let out = if i == last { Some(&mut *data) } else { None };
+            rest[0].process(input, out);
         }
-        let Some(out) = self.stages.last().map(Stage::output) else {
-            return;
-        };
-        // As C vimc: without a queued buffer the frame is dropped.
-        if let Some(mut buf) = self.frames.next() {
-            if let Some(data) = buf.data() {
-                let n = data.len().min(out.len());
-                data[..n].copy_from_slice(&out[..n]);
-                buf.done();
-            }
-        }
+        buf.done();
+        true
     }
 }
 
 impl Work for Streamer {
     fn run(&mut self) {
+        let made = self.run_once();
         if !params::free_run() {
-            self.run_once();
             kthread::sleep_jiffies(self.interval);
-        } else if self.frames.has_buffer() {
-            // Free-running: as fast as buffers come back, and no work on
-            // frames nobody would get.
-            self.run_once();
+        } else if made {
+            // Free-running: as fast as buffers come back.
             kthread::cond_resched();
         } else {
             kthread::sleep_jiffies(1);

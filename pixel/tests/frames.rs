@@ -100,6 +100,29 @@ fn debayer_equals_c_for_every_order_depth_and_window() {
 }
 
 #[test]
+fn debayer_equals_c_with_full_16_bit_samples() {
+    // Samples beyond 12 bits do not come from the sensor, but the maths
+    // must stay exact for any input.
+    let mut rng = Rng(7);
+    let d = Debayer {
+        width: 30,
+        height: 28,
+        bpp: 2,
+        order: bayer_order(mbus::SGBRG12_1X12).unwrap(),
+    };
+    let sink = rng.bytes(d.sink_len());
+    for win in [1, 3, 11, 25] {
+        assert_eq!(
+            run_debayer(&d, &sink, win),
+            c_debayer(&d, &sink, win),
+            "win {win}"
+        );
+    }
+    let flat = vec![0xffu8; d.sink_len()];
+    assert_eq!(run_debayer(&d, &flat, 25), c_debayer(&d, &flat, 25));
+}
+
+#[test]
 fn debayer_window_1_keeps_only_the_own_colour() {
     let d = Debayer {
         width: 16,

@@ -2,7 +2,8 @@
 # subdev. `stale` names it at once, from what can be read without touching
 # the unloaded module's memory. Also records what KASAN and DEBUG_LIST say
 # about the leak on their own (nothing, as long as nobody walks into it).
-# Runs last: the stale entry stays on v4l2-async's list for the boot.
+# Runs last: the stale entry stays on v4l2-async's list for the boot, and
+# kmemleak reports it once v4l2-async (which holds the list) is unloaded.
 # (rmmod, not modprobe -r, which would also try to drop the v4l2-async
 # that async_debugfs holds, and fail.)
 . /vimc-rs/tests/lib.inc
