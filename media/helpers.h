@@ -18,6 +18,7 @@ struct task_struct;
 void rust_helper_v4l2_device_get(struct v4l2_device *v4l2_dev);
 int rust_helper_v4l2_subdev_init_finalize(struct v4l2_subdev *sd, struct lock_class_key *key);
 void rust_helper_video_lock_init(struct mutex *lock);
+void rust_helper_video_lock_destroy(struct mutex *lock);
 int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned int hint,
 				      struct lock_class_key *key);
 

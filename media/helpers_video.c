@@ -33,6 +33,12 @@ void rust_helper_video_lock_init(struct mutex *lock)
 	mutex_init(lock);
 }
 
+/* An inline no-op without CONFIG_DEBUG_MUTEXES (the bench kernel). */
+void rust_helper_video_lock_destroy(struct mutex *lock)
+{
+	mutex_destroy(lock);
+}
+
 /* As above: the handler lock is also the subdev's state lock. */
 int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned int hint,
 				       struct lock_class_key *key)

@@ -749,7 +749,7 @@ unsafe extern "C" fn release_callback<T: Driver>(vdev: *mut bindings::video_devi
     // SAFETY: nothing uses the node anymore (the queue was released at
     // unregistration); allocated as a `KBox` by `register`.
     unsafe {
-        bindings::mutex_destroy((*node).lock.get());
+        bindings::rust_helper_video_lock_destroy((*node).lock.get());
         drop(KBox::from_raw(node));
     }
 }
@@ -829,7 +829,7 @@ pub(crate) fn register<T: Driver>(
     if let Err(e) = ret {
         // SAFETY: never registered; a failed or unused queue holds nothing.
         unsafe {
-            bindings::mutex_destroy((*raw).lock.get());
+            bindings::rust_helper_video_lock_destroy((*raw).lock.get());
             drop(KBox::from_raw(raw));
         }
         return Err(e);
@@ -848,7 +848,7 @@ pub(crate) fn register<T: Driver>(
     if let Err(e) = to_result(ret) {
         // SAFETY: a failed registration never calls release: still ours.
         unsafe {
-            bindings::mutex_destroy((*raw).lock.get());
+            bindings::rust_helper_video_lock_destroy((*raw).lock.get());
             drop(KBox::from_raw(raw));
         }
         return Err(e);
