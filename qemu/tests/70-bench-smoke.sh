@@ -1,6 +1,6 @@
 # Smoke run of `make bench` on the test kernel (120 frames, 64x48 for the big
-# pipelines), so the bench keeps working: every run reports frames, CPU
-# time and wall time, and all runs of a pipeline deliver the same bytes.
+# pipelines), so the bench keeps working: every paced run reports frames
+# and wall time, and all runs of a pipeline deliver the same bytes.
 # timeout: 600
 . /vimc-rs/tests/lib.inc
 . /vimc-rs/tests/bench.inc
@@ -9,8 +9,10 @@ cat /tmp/bench.out
 [ "$(grep -c '^RESULT ' /tmp/bench.out)" = 9 ] || fail "expected 9 runs"
 grep -q '^MEMBW [1-9][0-9]*$' /tmp/bench.out || fail "no memcpy bandwidth"
 # Free-running small frames may end before the first sample: paced runs only.
-awk '/^RESULT/ && $4 == "paced" && !($5 > 0 && $6 > 0 && $7 > 0) { bad = 1; print "bad run: " $0 }
-	END { exit bad }' /tmp/bench.out || fail "a paced run without frames or CPU time"
+# CPU time may be 0: this kernel counts it in 10 ms ticks (no schedstat),
+# more than a cheap 64x48 stream takes; the bench kernel has schedstat.
+awk '/^RESULT/ && $4 == "paced" && !($5 > 0 && $6 >= 0 && $7 > 0) { bad = 1; print "bad run: " $0 }
+	END { exit bad }' /tmp/bench.out || fail "a paced run without frames or time"
 for p in $(awk '/^RESULT/ { print $3 }' /tmp/bench.out | sort -u); do
 	[ "$(awk -v p=$p '$1 == "RESULT" && $3 == p { print $8 }' /tmp/bench.out | sort -u | wc -l)" = 1 ] ||
 		fail "$p: runs delivered different frames"
