@@ -7,7 +7,25 @@
 
 use super::bindings;
 use crate::formats::Colorimetry;
+use core::fmt;
 use kernel::{prelude::*, str::CStr, types::Opaque};
+
+/// NUL-terminated text on the stack, so drawing allocates nothing.
+struct TextBuf {
+    bytes: [u8; 100],
+    /// Bytes written; `bytes[len]` stays 0.
+    len: usize,
+}
+
+impl fmt::Write for TextBuf {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let room = self.bytes.len() - 1 - self.len;
+        let n = s.len().min(room);
+        self.bytes[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
+        self.len += n;
+        Ok(())
+    }
+}
 
 /// A frame's geometry and encoding as the generator needs it.
 pub(crate) struct TpgFormat {
@@ -130,11 +148,19 @@ impl Tpg {
         Ok(())
     }
 
-    /// Writes `text` at line `y` (in pixels), column 16, as C vimc's OSD.
-    pub(crate) fn text(&mut self, frame: &mut [u8], y: u32, text: &CStr) -> Result {
+    /// Writes `args` at line `y` (in pixels), column 16, as C vimc's OSD;
+    /// like C's `char str[100]`, text past 99 bytes is cut.
+    pub(crate) fn text(&mut self, frame: &mut [u8], y: u32, args: fmt::Arguments<'_>) -> Result {
         if self.frame_len == 0 || frame.len() < self.frame_len {
             return Err(EINVAL);
         }
+        let mut buf = TextBuf {
+            bytes: [0; 100],
+            len: 0,
+        };
+        // `TextBuf` never fails; it truncates.
+        let _ = fmt::write(&mut buf, args);
+        let text = CStr::from_bytes_with_nul(&buf.bytes[..=buf.len]).map_err(|_| EINVAL)?;
         let mut basep = [[core::ptr::null_mut::<u8>(); 2]; bindings::TPG_MAX_PLANES as usize];
         // SAFETY: as in `fill`; `tpg_gen_text` clips to the frame.
         unsafe {
@@ -156,7 +182,7 @@ impl Tpg {
     }
 
     /// The colour order string of the current format (`tpg_g_color_order`).
-    pub(crate) fn color_order(&self) -> &CStr {
+    pub(crate) fn color_order(&self) -> &'static CStr {
         // SAFETY: initialized; the result is NULL or a static string.
         let p = unsafe { bindings::tpg_g_color_order(self.tpg.get()) };
         if p.is_null() {

@@ -58,12 +58,13 @@ fn window(i: usize, seek: usize, len: usize) -> (usize, usize) {
 /// Most samples of one colour in a window (25 x 25, the control's maximum).
 const MAX_SAMPLES: usize = 625;
 
-/// `RECIP[d]` = floor(2^38 / d) + 1: for x < 2^26 and 2 <= d <= 625,
-/// (x * RECIP[d]) >> 38 == x / d, since the error, below x / 2^38 <= 2^-12,
-/// is less than 1/d. Sums stay below 625 * 65535 < 2^26.
+/// `RECIP[d]` = floor(2^38 / d) + 1 and `RECIP[0]` = 0: for x < 2^26 and
+/// 1 <= d <= 625, (x * RECIP[d]) >> 38 == x / d, since the error, below
+/// x / 2^38 < 2^-12, is less than 1/d. Sums stay below 625 * 65535 < 2^26.
+/// A colour without samples has a zero sum and gives 0, as in C vimc.
 const RECIP: [u64; MAX_SAMPLES + 1] = {
     let mut t = [0u64; MAX_SAMPLES + 1];
-    let mut d = 2;
+    let mut d = 1;
     while d <= MAX_SAMPLES {
         t[d] = (1u64 << 38) / d as u64 + 1;
         d += 1;
@@ -71,15 +72,13 @@ const RECIP: [u64; MAX_SAMPLES + 1] = {
     t
 };
 
-/// `x / d` without a division instruction per pixel; 0 for `d == 0`, as
-/// C vimc leaves a colour with no sample at 0.
-fn div(x: u32, d: u32) -> u32 {
-    match d {
-        0 => 0,
-        1 => x,
-        d if (d as usize) <= MAX_SAMPLES => ((x as u64 * RECIP[d as usize]) >> 38) as u32,
-        d => x / d,
-    }
+/// Multipliers that divide the sums of R, G and B by their sample counts.
+type Divisors = [u64; 3];
+
+/// `x / d` through a [`RECIP`] multiplier, truncated to 8 bits as C vimc.
+#[inline(always)]
+fn scale(x: u32, m: u64) -> u8 {
+    ((u64::from(x) * m) >> 38) as u8
 }
 
 /// How many of `[start, end)` are even and how many odd.
@@ -89,6 +88,79 @@ fn parity_counts(start: usize, end: usize) -> [u32; 2] {
         n
     } else {
         [n[1], n[0]]
+    }
+}
+
+/// Where each colour's samples sit in a 2x2 cell, as indexes `2 * row
+/// parity + column parity`: the red cell, the blue cell and the two green.
+#[derive(Clone, Copy)]
+struct Cells {
+    r: usize,
+    b: usize,
+    g: [usize; 2],
+}
+
+impl Cells {
+    fn of(order: &BayerOrder) -> Cells {
+        let mut cells = Cells {
+            r: 0,
+            b: 0,
+            g: [0; 2],
+        };
+        let mut greens = 0;
+        for i in 0..4 {
+            match order[i / 2][i % 2] {
+                R => cells.r = i,
+                B => cells.b = i,
+                G => {
+                    cells.g[greens & 1] = i;
+                    greens += 1;
+                }
+            }
+        }
+        cells
+    }
+
+    /// The multipliers for a window with `rows[p]` rows and `cols[p]`
+    /// columns of parity `p`.
+    fn divisors(&self, rows: [u32; 2], cols: [u32; 2]) -> Divisors {
+        let n = |i: usize| rows[i / 2] * cols[i % 2];
+        let m = |count: u32| RECIP.get(count as usize).copied().unwrap_or(0);
+        [m(n(self.r)), m(n(self.g[0]) + n(self.g[1])), m(n(self.b))]
+    }
+
+    /// One output pixel from the window sums of the four cells.
+    #[inline(always)]
+    fn pixel(&self, s: &[u32; 4], d: &Divisors, px: &mut [u8]) {
+        if let [r, g, b] = px {
+            *r = scale(s[self.r], d[0]);
+            *g = scale(s[self.g[0]].wrapping_add(s[self.g[1]]), d[1]);
+            *b = scale(s[self.b], d[2]);
+        }
+    }
+}
+
+/// A sample of `BPP` little-endian bytes.
+#[inline(always)]
+fn sample<const BPP: usize>(px: &[u8]) -> u32 {
+    px.iter().rev().fold(0, |v, &b| (v << 8) | u32::from(b))
+}
+
+/// Adds (or subtracts) the samples of `row` to (from) the column sums.
+#[inline(always)]
+fn slide_row<const BPP: usize>(sums: &mut [u32], row: &[u8], add: bool) {
+    // Indexes rather than `chunks_exact`, whose length is a division by a
+    // stored (non-constant) chunk size.
+    let n = sums.len().min(row.len() / BPP);
+    let px = |i: usize| sample::<BPP>(&row[i * BPP..i * BPP + BPP]);
+    if add {
+        for (i, s) in sums[..n].iter_mut().enumerate() {
+            *s = s.wrapping_add(px(i));
+        }
+    } else {
+        for (i, s) in sums[..n].iter_mut().enumerate() {
+            *s = s.wrapping_sub(px(i));
+        }
     }
 }
 
@@ -103,93 +175,116 @@ impl Debayer {
         self.width * self.height * 3
     }
 
-    fn val(&self, sink: &[u8], row: usize, col: usize) -> u32 {
-        let i = (row * self.width + col) * self.bpp;
-        if self.bpp == 2 {
-            u32::from(sink[i]) | (u32::from(sink[i + 1]) << 8)
-        } else {
-            u32::from(sink[i])
-        }
-    }
-
     /// Turns the Bayer frame `sink` into RGB24 in `out`: each colour of a
     /// pixel is the mean of that colour's samples in the `win` x `win`
     /// window around it (cut at the frame's edges), truncated to 8 bits as C
     /// vimc does. `scratch` holds [`debayer_scratch_len`] values.
     ///
-    /// Column sums of the window's rows slide down the frame and a row sum
-    /// slides along each line, so the cost does not grow with `win`.
+    /// Column sums of the window's rows slide down the frame and the four
+    /// cells' window sums slide along each line, so a pixel costs a few
+    /// additions and three multiplications whatever the window.
     pub fn process(&self, sink: &[u8], out: &mut [u8], win: u32, scratch: &mut [u32]) {
-        let (w, h) = (self.width, self.height);
-        if w == 0
-            || h == 0
+        if self.width == 0
+            || self.height == 0
             || sink.len() < self.sink_len()
             || out.len() < self.source_len()
-            || scratch.len() < debayer_scratch_len(w)
+            || scratch.len() < debayer_scratch_len(self.width)
         {
             return;
         }
+        match self.bpp {
+            1 => self.run::<1>(sink, out, win, scratch),
+            2 => self.run::<2>(sink, out, win, scratch),
+            _ => {}
+        }
+    }
+
+    fn run<const BPP: usize>(&self, sink: &[u8], out: &mut [u8], win: u32, scratch: &mut [u32]) {
+        let (w, h) = (self.width, self.height);
         let seek = (win / 2) as usize;
-        // colsum[p * w + c]: sum of column c over the window's rows of parity p.
-        let colsum = &mut scratch[..2 * w];
-        colsum.fill(0);
+        let cells = Cells::of(&self.order);
+        // colsum[p][c]: sum of column c over the window's rows of parity p.
+        let (even, odd) = scratch[..2 * w].split_at_mut(w);
+        even.fill(0);
+        odd.fill(0);
+        let colsum = [even, odd];
+        let row = |r: usize| &sink[r * w * BPP..(r + 1) * w * BPP];
         let (mut r0, mut r1) = (0, 0);
-        for lin in 0..h {
+        for (lin, line) in out[..w * h * 3].chunks_exact_mut(w * 3).enumerate() {
             let (n0, n1) = window(lin, seek, h);
             for r in r1..n1 {
-                for c in 0..w {
-                    colsum[(r % 2) * w + c] += self.val(sink, r, c);
-                }
+                slide_row::<BPP>(colsum[r % 2], row(r), true);
             }
             for r in r0..n0 {
-                for c in 0..w {
-                    colsum[(r % 2) * w + c] -= self.val(sink, r, c);
-                }
+                slide_row::<BPP>(colsum[r % 2], row(r), false);
             }
             (r0, r1) = (n0, n1);
-            // Rows of each parity in the window.
-            let rows = [(r1 - r0).div_ceil(2) as u32, (r1 - r0) as u32 / 2];
-            let rows = if r0 % 2 == 0 {
-                rows
-            } else {
-                [rows[1], rows[0]]
-            };
+            let rows = parity_counts(r0, r1);
+            self.line(&cells, [&*colsum[0], &*colsum[1]], rows, seek, line);
+        }
+    }
 
-            // s[rp][cp]: window sum of the samples at (row parity, col parity).
-            let mut s = [[0u32; 2]; 2];
-            let (mut c0, mut c1) = (0, 0);
-            let line = &mut out[lin * w * 3..(lin + 1) * w * 3];
-            for col in 0..w {
-                let (m0, m1) = window(col, seek, w);
-                for c in c1..m1 {
-                    s[0][c % 2] += colsum[c];
-                    s[1][c % 2] += colsum[w + c];
-                }
-                for c in c0..m0 {
-                    s[0][c % 2] -= colsum[c];
-                    s[1][c % 2] -= colsum[w + c];
-                }
-                (c0, c1) = (m0, m1);
-                let cols = [(c1 - c0).div_ceil(2) as u32, (c1 - c0) as u32 / 2];
-                let cols = if c0 % 2 == 0 {
-                    cols
-                } else {
-                    [cols[1], cols[0]]
-                };
-
-                let mut sum = [0u32; 3];
-                let mut n = [0u32; 3];
-                for (rp, &nrows) in rows.iter().enumerate() {
-                    for (cp, &ncols) in cols.iter().enumerate() {
-                        let color = self.order[rp][cp] as usize;
-                        sum[color] += s[rp][cp];
-                        n[color] += nrows * ncols;
-                    }
-                }
-                for i in 0..3 {
-                    line[col * 3 + i] = div(sum[i], n[i]) as u8;
-                }
+    /// One output line from the column sums of its window's rows.
+    fn line(
+        &self,
+        cells: &Cells,
+        colsum: [&[u32]; 2],
+        rows: [u32; 2],
+        seek: usize,
+        line: &mut [u8],
+    ) {
+        let w = self.width;
+        // s[2 * rp + cp]: window sum of the samples at (row parity, col parity).
+        let mut s = [0u32; 4];
+        // Columns [cur.0, cur.1) are in `s`.
+        let mut cur = (0, 0);
+        let mut pixels = line.chunks_exact_mut(3).enumerate();
+        // Windows cut by an edge: slide to each one and count its columns.
+        let edge = |s: &mut [u32; 4], cur: &mut (usize, usize), col: usize, px: &mut [u8]| {
+            let to = window(col, seek, w);
+            for c in cur.0..to.0 {
+                s[c % 2] = s[c % 2].wrapping_sub(colsum[0][c]);
+                s[2 + c % 2] = s[2 + c % 2].wrapping_sub(colsum[1][c]);
             }
+            for c in cur.1..to.1 {
+                s[c % 2] = s[c % 2].wrapping_add(colsum[0][c]);
+                s[2 + c % 2] = s[2 + c % 2].wrapping_add(colsum[1][c]);
+            }
+            *cur = to;
+            cells.pixel(s, &cells.divisors(rows, parity_counts(to.0, to.1)), px);
+        };
+        for (col, px) in pixels.by_ref().take(seek) {
+            edge(&mut s, &mut cur, col, px);
+        }
+        if w > 2 * seek {
+            // Full windows of 2 * seek + 1 columns, between the edges: `s`
+            // holds [col - seek, col + seek) when column col + seek comes
+            // in, and column col - seek leaves after the pixel. The counts
+            // depend only on the parity of the window's first column,
+            // which is that of both columns.
+            let full = seek as u32;
+            let d = [
+                cells.divisors(rows, [full + 1, full]),
+                cells.divisors(rows, [full, full + 1]),
+            ];
+            let ins = colsum[0][2 * seek..].iter().zip(&colsum[1][2 * seek..]);
+            let outs = colsum[0].iter().zip(colsum[1]);
+            for (((_, px), (in0, in1)), (out0, out1)) in
+                pixels.by_ref().take(w - 2 * seek).zip(ins).zip(outs)
+            {
+                // Parity of the incoming and the leaving column.
+                let p = cur.1 & 1;
+                s[p] = s[p].wrapping_add(*in0);
+                s[2 + p] = s[2 + p].wrapping_add(*in1);
+                cells.pixel(&s, &d[p], px);
+                s[p] = s[p].wrapping_sub(*out0);
+                s[2 + p] = s[2 + p].wrapping_sub(*out1);
+                cur.1 += 1;
+            }
+            cur = (w - 2 * seek, w);
+        }
+        for (col, px) in pixels {
+            edge(&mut s, &mut cur, col, px);
         }
     }
 }
@@ -239,18 +334,46 @@ impl Scaler {
         if !self.is_valid() || sink.len() < self.sink_len() || out.len() < self.source_len() {
             return;
         }
+        match self.bpp {
+            3 => self.run::<3>(sink, out),
+            4 => self.run::<4>(sink, out),
+            _ => self.run::<0>(sink, out),
+        }
+    }
+
+    /// [`Self::process`] for `BPP` bytes per pixel, or any with `BPP == 0`.
+    fn run<const BPP: usize>(&self, sink: &[u8], out: &mut [u8]) {
         let (left, top, cw, ch) = self.crop;
         let bpp = self.bpp;
-        let row_len = self.width * bpp;
+        let sink_row = self.sink_width * bpp;
         for (y, dst) in out[..self.source_len()]
-            .chunks_exact_mut(row_len)
+            .chunks_exact_mut(self.width * bpp)
             .enumerate()
         {
             let sy = y * ch / self.height + top;
-            let src = &sink[sy * self.sink_width * bpp..(sy + 1) * self.sink_width * bpp];
-            for (x, px) in dst.chunks_exact_mut(bpp).enumerate() {
-                let sx = (x * cw / self.width + left) * bpp;
-                px.copy_from_slice(&src[sx..sx + bpp]);
+            let src = &sink[sy * sink_row + left * bpp..(sy + 1) * sink_row];
+            if cw == self.width {
+                dst.copy_from_slice(&src[..cw * bpp]);
+                continue;
+            }
+            // x * cw / width, stepped without a division per pixel.
+            let (step, frac) = (cw / self.width, cw % self.width);
+            let (mut sx, mut rem) = (0, 0);
+            for px in dst.chunks_exact_mut(bpp) {
+                let from = &src[sx * bpp..(sx + 1) * bpp];
+                if BPP == 0 {
+                    px.copy_from_slice(from);
+                } else if let (Ok(px), Ok(from)) =
+                    (<&mut [u8; BPP]>::try_from(px), <&[u8; BPP]>::try_from(from))
+                {
+                    *px = *from;
+                }
+                sx += step;
+                rem += frac;
+                if rem >= self.width {
+                    sx += 1;
+                    rem -= self.width;
+                }
             }
         }
     }

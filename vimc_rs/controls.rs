@@ -40,18 +40,18 @@ impl Values {
         Ok(Arc::new(Self { vals }, GFP_KERNEL)?)
     }
 
+    fn slot(&self, id: u32) -> Option<&AtomicI32> {
+        self.vals.iter().find(|(x, _)| *x == id).map(|(_, v)| v)
+    }
+
     /// The value of `id` (0 for an id we do not have).
     pub(crate) fn get(&self, id: u32) -> i32 {
-        self.vals
-            .iter()
-            .find(|(x, _)| *x == id)
-            .map_or(0, |(_, v)| v.load(Ordering::Relaxed))
+        self.slot(id).map_or(0, |v| v.load(Ordering::Relaxed))
     }
 
     /// Stores `val` for `id`; fails for an id we do not have.
     pub(crate) fn set(&self, id: u32, val: i32) -> Result {
-        let (_, v) = self.vals.iter().find(|(x, _)| *x == id).ok_or(EINVAL)?;
-        v.store(val, Ordering::Relaxed);
+        self.slot(id).ok_or(EINVAL)?.store(val, Ordering::Relaxed);
         Ok(())
     }
 }

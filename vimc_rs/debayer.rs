@@ -15,7 +15,7 @@ use crate::{
         FrameSizes,
     },
     sensor::FRAME_SIZES,
-    VimcShared,
+    streamer, VimcShared,
 };
 use kernel::{alloc::VVec, c_str, prelude::*, sync::Arc};
 
@@ -90,7 +90,8 @@ impl subdev::Driver for Debayer {
 
 impl Debayer {
     /// The debayer's part of a starting stream, from its active formats.
-    pub(crate) fn stage(&self, sd: &SubdevRef<'_>) -> Result<DebayerStage> {
+    /// `last`: the stage writes into the capture buffers, not a frame of its own.
+    pub(crate) fn stage(&self, sd: &SubdevRef<'_>, last: bool) -> Result<DebayerStage> {
         let (sink, src) =
             sd.with_active_state(|st| Ok::<_, Error>((st.format(SINK)?, st.format(SOURCE)?)))?;
         let sink_bpp = formats::by_code(sink.code).ok_or(EINVAL)?.bpp;
@@ -108,7 +109,7 @@ impl Debayer {
         }
         Ok(DebayerStage {
             cfg,
-            out: VVec::from_elem(0, len, GFP_KERNEL)?,
+            out: streamer::stage_frame(len, last)?,
             scratch: VVec::from_elem(0, frames::debayer_scratch_len(cfg.width), GFP_KERNEL)?,
             ctrls: self.ctrls.clone(),
         })

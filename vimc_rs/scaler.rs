@@ -13,7 +13,7 @@ use crate::{
         FrameSizes,
     },
     sensor::FRAME_SIZES,
-    VimcShared,
+    streamer, VimcShared,
 };
 use kernel::{alloc::VVec, prelude::*};
 
@@ -90,7 +90,8 @@ impl subdev::Driver for Scaler {
 
 impl Scaler {
     /// The scaler's part of a starting stream, from its active formats and crop.
-    pub(crate) fn stage(&self, sd: &SubdevRef<'_>) -> Result<ScalerStage> {
+    /// `last`: the stage writes into the capture buffers, not a frame of its own.
+    pub(crate) fn stage(&self, sd: &SubdevRef<'_>, last: bool) -> Result<ScalerStage> {
         let (sink, src, crop) = sd.with_active_state(|st| {
             Ok::<_, Error>((st.format(SINK)?, st.format(SOURCE)?, st.crop(SINK)?))
         })?;
@@ -114,7 +115,7 @@ impl Scaler {
         }
         Ok(ScalerStage {
             cfg,
-            out: VVec::from_elem(0, cfg.source_len(), GFP_KERNEL)?,
+            out: streamer::stage_frame(cfg.source_len(), last)?,
         })
     }
 }

@@ -14,9 +14,9 @@ use crate::{
         v4l2_device::Registration,
         FrameSizes,
     },
-    VimcShared,
+    streamer, VimcShared,
 };
-use kernel::{alloc::VVec, c_str, fmt, prelude::*, str::CString, sync::Arc};
+use kernel::{alloc::VVec, c_str, fmt, prelude::*, sync::Arc};
 
 pub(crate) struct Sensor {
     ctrls: Arc<Values>,
@@ -117,7 +117,8 @@ impl subdev::Driver for Sensor {
 impl Sensor {
     /// The sensor's part of a starting stream: a pattern generator set to
     /// the active format, as C vimc's `s_stream(1)` does.
-    pub(crate) fn stage(&self, sd: &SubdevRef<'_>) -> Result<SensorStage> {
+    /// `last`: the stage draws into the capture buffers, not a frame of its own.
+    pub(crate) fn stage(&self, sd: &SubdevRef<'_>, last: bool) -> Result<SensorStage> {
         let fmt = sd.with_active_state(|st| st.format(0))?;
         let map = formats::by_code(fmt.code).ok_or(EINVAL)?;
         let bytesperline = fmt.width * map.bpp;
@@ -142,7 +143,7 @@ impl Sensor {
         }
         Ok(SensorStage {
             tpg,
-            frame: VVec::from_elem(0, len, GFP_KERNEL)?,
+            frame: streamer::stage_frame(len, last)?,
             ctrls: self.ctrls.clone(),
             size: (fmt.width, fmt.height),
             start_ns: ktime_get_ns(),
@@ -185,34 +186,41 @@ impl SensorStage {
         let osd = c.get(controls::CID_OSD_TEXT_MODE);
         let mut line = 1;
         if osd == OSD_ALL {
-            let order = CString::try_from_fmt(fmt!("{}", self.tpg.color_order()));
-            let info = CString::try_from_fmt(fmt!(
-                "brightness {:3}, contrast {:3}, saturation {:3}, hue {} ",
-                c.get(cid::BRIGHTNESS),
-                c.get(cid::CONTRAST),
-                c.get(cid::SATURATION),
-                c.get(cid::HUE)
-            ));
-            let size = CString::try_from_fmt(fmt!("sensor size: {}x{}", self.size.0, self.size.1));
-            for text in [order, info, size] {
-                if let Ok(t) = text {
-                    let _ = self.tpg.text(frame, line * 16, &t);
-                }
-                line += 1;
-            }
+            let order = self.tpg.color_order();
+            let _ = self.tpg.text(frame, line * 16, fmt!("{}", order));
+            line += 1;
+            let _ = self.tpg.text(
+                frame,
+                line * 16,
+                fmt!(
+                    "brightness {:3}, contrast {:3}, saturation {:3}, hue {} ",
+                    c.get(cid::BRIGHTNESS),
+                    c.get(cid::CONTRAST),
+                    c.get(cid::SATURATION),
+                    c.get(cid::HUE)
+                ),
+            );
+            line += 1;
+            let _ = self.tpg.text(
+                frame,
+                line * 16,
+                fmt!("sensor size: {}x{}", self.size.0, self.size.1),
+            );
+            line += 1;
         }
         if osd == OSD_ALL || osd == OSD_COUNTERS {
             let ms = (ktime_get_ns() - self.start_ns) / 1_000_000;
-            let text = CString::try_from_fmt(fmt!(
-                "{:02}:{:02}:{:02}:{:03}",
-                (ms / (60 * 60 * 1000)) % 24,
-                (ms / (60 * 1000)) % 60,
-                (ms / 1000) % 60,
-                ms % 1000
-            ));
-            if let Ok(t) = text {
-                let _ = self.tpg.text(frame, line * 16, &t);
-            }
+            let _ = self.tpg.text(
+                frame,
+                line * 16,
+                fmt!(
+                    "{:02}:{:02}:{:02}:{:03}",
+                    (ms / (60 * 60 * 1000)) % 24,
+                    (ms / (60 * 1000)) % 60,
+                    (ms / 1000) % 60,
+                    ms % 1000
+                ),
+            );
         }
     }
 

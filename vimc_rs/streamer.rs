@@ -12,13 +12,13 @@ use crate::{
     media::{
         kthread::{self, Thread, Work},
         params,
-        pipeline::Started,
+        pipeline::{Started, SubdevRef},
         video_device::{Frames, StreamStart},
     },
     scaler::{Scaler, ScalerStage},
     sensor::{Sensor, SensorStage},
 };
-use kernel::{c_str, prelude::*};
+use kernel::{alloc::VVec, c_str, prelude::*};
 
 /// One entity's work on a frame.
 enum Stage {
@@ -101,14 +101,24 @@ pub(crate) struct Stream {
     _started: Started,
 }
 
+/// A stage's own output frame of `len` bytes, or none for the last stage,
+/// which writes into the capture buffers.
+pub(crate) fn stage_frame(len: usize, last: bool) -> Result<VVec<u8>> {
+    Ok(if last {
+        VVec::new()
+    } else {
+        VVec::from_elem(0, len, GFP_KERNEL)?
+    })
+}
+
 /// The stage of one upstream subdev, by its entity type.
-fn stage_of(sd: &crate::media::pipeline::SubdevRef<'_>) -> Result<Stage> {
+fn stage_of(sd: &SubdevRef<'_>, last: bool) -> Result<Stage> {
     if let Some(s) = sd.data::<Sensor>() {
-        Ok(Stage::Sensor(s.stage(sd)?))
+        Ok(Stage::Sensor(s.stage(sd, last)?))
     } else if let Some(d) = sd.data::<Debayer>() {
-        Ok(Stage::Debayer(d.stage(sd)?))
+        Ok(Stage::Debayer(d.stage(sd, last)?))
     } else if let Some(s) = sd.data::<Scaler>() {
-        Ok(Stage::Scaler(s.stage(sd)?))
+        Ok(Stage::Scaler(s.stage(sd, last)?))
     } else {
         Err(EINVAL)
     }
@@ -123,8 +133,9 @@ pub(crate) fn start(ctx: StreamStart<'_>) -> Result<Stream> {
         started.start(sd)?;
     }
     let mut stages = KVec::with_capacity(upstream.len(), GFP_KERNEL)?;
-    for sd in upstream.iter().rev() {
-        stages.push(stage_of(sd)?, GFP_KERNEL)?;
+    // Source first; the nearest subdev is the last stage.
+    for (i, sd) in upstream.iter().enumerate().rev() {
+        stages.push(stage_of(sd, i == 0)?, GFP_KERNEL)?;
     }
     let streamer = Streamer {
         stages,

@@ -74,7 +74,16 @@ fn debayer_equals_c_for_every_order_depth_and_window() {
     ];
     for (k, &code) in codes.iter().enumerate() {
         let bpp = if k < 4 { 1 } else { 2 };
-        for &(w, h) in &[(16, 16), (18, 22), (34, 20)] {
+        for &(w, h) in &[
+            (16, 16),
+            (18, 22),
+            (34, 20),
+            (17, 9),
+            (33, 31),
+            (1, 1),
+            (2, 3),
+            (5, 40),
+        ] {
             let d = Debayer {
                 width: w,
                 height: h,
@@ -177,6 +186,8 @@ fn scaler_equals_c_for_crops_and_sizes() {
         (64, 48, (1, 1, 16, 16), 18, 40, 3),
         (40, 30, (7, 3, 20, 20), 128, 96, 4),
         (40, 30, (0, 0, 40, 30), 16, 16, 3),
+        (64, 48, (3, 5, 33, 17), 33, 40, 3),
+        (20, 10, (1, 2, 7, 5), 13, 9, 2),
     ] {
         let s = Scaler {
             sink_width: sw,

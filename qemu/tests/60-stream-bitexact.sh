@@ -10,18 +10,6 @@
 
 FRAMES=3
 
-# pixel format and bytes per pixel of a Bayer bus code
-pix_of() {
-	case $1 in
-	SRGGB8_1X8) echo RGGB 1 ;; SBGGR8_1X8) echo BA81 1 ;;
-	SGRBG8_1X8) echo GRBG 1 ;; SGBRG8_1X8) echo GBRG 1 ;;
-	SRGGB10_1X10) echo RG10 2 ;; SBGGR10_1X10) echo BG10 2 ;;
-	SGRBG10_1X10) echo BA10 2 ;; SGBRG10_1X10) echo GB10 2 ;;
-	SRGGB12_1X12) echo RG12 2 ;; SBGGR12_1X12) echo BG12 2 ;;
-	*) fail "no pixel format for $1" ;;
-	esac
-}
-
 # stream NODE W H PIX BPP OUT: sets the format of NODE and streams 3
 # frames, their sums appended to OUT.
 stream() {
@@ -40,29 +28,17 @@ run_config() {
 	drv=$1 out=$2 sensor=$3 code=$4 w=$5 h=$6 pat=$7 hf=$8 vf=$9; shift 9
 	win=$1 crop=$2 ow=$3 oh=$4 nodes=$5
 	modprobe $drv || return 1
-	m=/dev/media0
 	case $sensor in
 	"Sensor A") deb="Debayer A" raw="Raw Capture 0" ;;
 	"Sensor B") deb="Debayer B" raw="Raw Capture 1" ;;
 	esac
 	set -- $(pix_of $code); pix=$1 bpp=$2
-	# Every enabled link of the pipeline is validated: configure all of it.
-	# (media-ctl applies only the last -V or -l: one list each.)
 	if [ "$sensor" = "Sensor B" ]; then
-		media-ctl -d $m -l '"Debayer A":1->"Scaler":0[0], "Debayer B":1->"Scaler":0[1]' || return 1
+		media-ctl -d /dev/media0 -l '"Debayer A":1->"Scaler":0[0], "Debayer B":1->"Scaler":0[1]' || return 1
 	fi
-	fmts="\"$sensor\":0[fmt:$code/${w}x$h], \"$deb\":0[fmt:$code/${w}x$h]"
-	fmts="$fmts, \"Scaler\":0[fmt:RGB888_1X24/${w}x$h]"
-	[ "$crop" = - ] || {
-		set -- $(echo "$crop" | tr , ' ')
-		fmts="$fmts, \"Scaler\":0[crop:($1,$2)/${3}x$4]"
-	}
-	media-ctl -d $m -V "$fmts, \"Scaler\":1[fmt:RGB888_1X24/${ow}x$oh]" || return 1
+	pipeline_fmt "$sensor" $code $w $h $crop ${ow}x$oh || return 1
 	ctrl "$sensor" show_information=2,test_pattern=$pat,horizontal_flip=$hf,vertical_flip=$vf &&
 	ctrl "$deb" debayer_mean_window_size=$win || return 1
-	# Both capture nodes of the pipeline need matching formats.
-	v4l2-ctl -d "$(node "$raw")" -v width=$w,height=$h,pixelformat=$pix &&
-	v4l2-ctl -d "$(node "RGB/YUV Capture")" -v width=$ow,height=$oh,pixelformat=RGB3 || return 1
 	case $nodes in *raw*) stream "$raw" $w $h $pix $bpp $out || return 1 ;; esac
 	case $nodes in *rgb*) stream "RGB/YUV Capture" $ow $oh RGB3 3 $out || return 1 ;; esac
 	modprobe -r $drv

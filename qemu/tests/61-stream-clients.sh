@@ -14,10 +14,8 @@ W=64 H=48 COUNT=100
 
 # A consistent small configuration of both sensor pipelines.
 setup() {
-	media-ctl -d /dev/media0 -V "\"Sensor A\":0[fmt:SRGGB8_1X8/${W}x$H], \"Debayer A\":0[fmt:SRGGB8_1X8/${W}x$H], \"Scaler\":0[fmt:RGB888_1X24/${W}x$H], \"Scaler\":1[fmt:RGB888_1X24/${W}x$H], \"Sensor B\":0[fmt:SRGGB8_1X8/${W}x$H], \"Debayer B\":0[fmt:SRGGB8_1X8/${W}x$H]" &&
-	v4l2-ctl -d "$(node "Raw Capture 0")" -v width=$W,height=$H,pixelformat=RGGB &&
-	v4l2-ctl -d "$(node "Raw Capture 1")" -v width=$W,height=$H,pixelformat=RGGB &&
-	v4l2-ctl -d "$(node "RGB/YUV Capture")" -v width=$W,height=$H,pixelformat=RGB3
+	pipeline_fmt "Sensor A" SRGGB8_1X8 $W $H - ${W}x$H &&
+	pipeline_fmt "Sensor B" SRGGB8_1X8 $W $H - ${W}x$H
 }
 
 # check_stream LOG: COUNT frames dequeued, sequence numbers without gaps.
