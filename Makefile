@@ -15,7 +15,7 @@ export LIBCLANG_PATH := /usr/lib/llvm-19/lib
 PHASE := scripts/phase
 
 .PHONY: all deps kernel modules modules-only guest run check test bench rustfmt rustfmt-check \
-	clippy rust-analyzer clean
+	clippy rust-analyzer clean stress
 
 all: modules
 
@@ -49,6 +49,10 @@ run: guest
 check: guest
 	@$(PHASE) tests qemu/test --kernel $(KDIR) --results $(RESULTS)
 test: check
+
+# The lifetime scenarios at full counts (hours under TCG + KASAN).
+stress: guest
+	@$(PHASE) stress qemu/test --kernel $(KDIR) --results $(RESULTS)/stress --stress
 
 # CPU per frame and frame rates, C vimc against vimc_rs (sanitizer-free kernel).
 bench: deps

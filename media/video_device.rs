@@ -854,7 +854,25 @@ pub(crate) fn register<T: Driver>(
         return Err(e);
     }
     // SAFETY: derived from a non-null box pointer.
-    Ok(unsafe { NonNull::new_unchecked((*raw).vdev.get()) })
+    let vdev = unsafe { NonNull::new_unchecked((*raw).vdev.get()) };
+    // 6.12's __video_register_device() ignores a failure to add the node's
+    // entity to the media graph (an allocation in it) and returns 0; links
+    // to that entity would then hit BUG_ON(!mdev). C vimc does, under
+    // fault injection. An entity outside the graph is a failed registration.
+    // SAFETY: registered just above; only a field is read.
+    if unsafe { (*vdev.as_ptr()).entity.graph_obj.mdev }.is_null() {
+        // The failed step already took the entity and interface out again,
+        // but the core's release would remove them once more through a NULL
+        // or freed `intf_devnode`; it skips that for memory-to-memory nodes.
+        // SAFETY: registered and not unregistered; the release callback
+        // frees the node once the core lets go.
+        unsafe {
+            (*vdev.as_ptr()).vfl_dir = bindings::vfl_devnode_direction_VFL_DIR_M2M;
+            unregister(vdev);
+        }
+        return Err(ENOMEM);
+    }
+    Ok(vdev)
 }
 
 /// The media entity of a registered node.

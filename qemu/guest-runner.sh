@@ -3,8 +3,9 @@
 # A scenario fails if it exits non-zero, times out, or the kernel log gained
 # an oops, BUG, KASAN, WARNING, lockdep, list corruption, ODEBUG or kmemleak
 # report. The host (qemu/test) splits the output on the @@@ lines.
-KMEMLEAK=/sys/kernel/debug/kmemleak
-REPORT='Oops|BUG:|KASAN|WARNING:|INFO: (possible|inconsistent|trying|task .* blocked)|suspicious RCU usage|DEBUG_LOCKS_WARN|list_(add|del) corruption|list corruption|ODEBUG|kmemleak: ([0-9]+ new suspected|.*disabled|Cannot)|unreferenced object|general protection|Kernel panic|UBSAN|refcount_t:'
+export KMEMLEAK=/sys/kernel/debug/kmemleak
+export REPORT='Oops|BUG:|KASAN|WARNING:|INFO: (possible|inconsistent|trying|task .* blocked)|suspicious RCU usage|DEBUG_LOCKS_WARN|list_(add|del) corruption|list corruption|ODEBUG|kmemleak: ([0-9]+ new suspected|.*disabled|Cannot)|unreferenced object|general protection|Kernel panic|UBSAN|refcount_t:'
+. /vimc-rs/tests/lib.inc # unload
 only=$(sed -n 's/.*vimcrs.only=\([^ ]*\).*/\1/p' /proc/cmdline)
 
 # Boot-time leaks are not ours: scan once and forget them.
@@ -23,7 +24,7 @@ for t in /vimc-rs/tests/*.sh; do
 	(cd /tmp && timeout -s KILL "$limit" sh -e "$t" 2>&1); rc=$?
 	echo "(exit $rc after $(( $(date +%s) - start ))s)"
 	# Leave every module as the scenario should have: unloaded.
-	for m in vimc vimc_rs async_debugfs; do grep -q "^$m " /proc/modules && modprobe -r $m 2>/dev/null; done
+	for m in vimc vimc_rs async_debugfs; do unload $m > /dev/null || true; done
 	# kmemleak only reports objects older than 5 s.
 	sleep 5
 	echo scan > $KMEMLEAK; cat $KMEMLEAK > /tmp/leaks; echo clear > $KMEMLEAK

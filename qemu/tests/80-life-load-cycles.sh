@@ -1,0 +1,35 @@
+# modprobe/rmmod cycles (issue 5, test 1): C vimc then vimc_rs, then
+# async_debugfs. Probe builds the graph, remove tears it down, and every
+# object is freed by its release callback (KASAN during, kmemleak after each
+# driver). 30 cycles each in make check (time: see README), 1000 in make stress.
+# timeout: 5400
+. /vimc-rs/tests/lib.inc
+
+scenario() { # DRIVER
+	local i=0 n
+	n=$(count 30 1000)
+	while [ $i -lt $n ]; do
+		modprobe $1 || fail "modprobe #$i"
+		[ -c /dev/media0 ] || fail "no /dev/media0 after load #$i"
+		[ -c /dev/v4l-subdev0 ] || fail "no /dev/v4l-subdev0 after load #$i"
+		[ -e /sys/bus/platform/drivers/vimc/vimc.0 ] || fail "platform device not bound #$i"
+		modprobe -r $1 || fail "modprobe -r #$i"
+		[ ! -e /dev/media0 ] || fail "/dev/media0 left after unload #$i"
+		[ ! -e /sys/bus/platform/devices/vimc.0 ] || fail "platform device left after unload #$i"
+		i=$((i + 1))
+	done
+	echo "$1: $i load/unload cycles"
+}
+on_both scenario
+
+d=/sys/kernel/debug/async_debugfs
+i=0 n=$(count 30 1000)
+while [ $i -lt $n ]; do
+	modprobe async_debugfs || fail "async_debugfs: modprobe #$i"
+	grep -qx 'module=async_debugfs version=0.2' $d/info || fail "unexpected $d/info: $(cat $d/info)"
+	modprobe -r async_debugfs || fail "async_debugfs: modprobe -r #$i"
+	[ ! -e $d ] || fail "$d left after unload #$i"
+	i=$((i + 1))
+done
+echo "async_debugfs: $i load/unload cycles"
+reports 80-life-load-cycles async_debugfs 0 || fail "async_debugfs cycles left kernel reports"

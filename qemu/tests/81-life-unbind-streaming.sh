@@ -1,0 +1,79 @@
+# Unbind while streaming (issue 5, test 2), on C vimc then vimc_rs. Each
+# cycle: two capture nodes stream (vimc's graph has two independent
+# pipelines; a third stream gets -EBUSY from the media pipeline) with every
+# buffer mmapped, one process blocked in DQBUF and one in poll; the third
+# node holds mmapped, queued buffers. Then a sysfs unbind: the pending calls
+# must fail within 1 s, every new call must fail, the mappings stay readable;
+# close everything, rebind, stream again and check the frames. Which node
+# blocks how rotates, so all three take each role.
+# timeout: 3000
+. /vimc-rs/tests/lib.inc
+drv=/sys/bus/platform/drivers/vimc
+
+setup_formats() {
+	pipeline_fmt "Sensor A" SRGGB8_1X8 64 48 - 64x48 &&
+	pipeline_fmt "Sensor B" SGRBG8_1X8 64 48 - 64x48
+}
+
+# stream_check NODE: 3 frames of the configured size after the rebind.
+stream_check() {
+	local size
+	size=$(v4l2-ctl -d "$1" -V | sed -n 's/.*Size Image *: *//p')
+	rm -f /tmp/frames
+	v4l2-ctl -d "$1" --stream-mmap --stream-count=3 --stream-to=/tmp/frames > /tmp/sc.out 2>&1 ||
+		{ cat /tmp/sc.out; return 1; }
+	[ -s /tmp/frames ] && [ $(wc -c < /tmp/frames) = $((3 * size)) ] ||
+		{ echo "stream after rebind: $(wc -c < /tmp/frames) bytes, want 3 x $size"; return 1; }
+}
+
+cycle() { # I
+	local a b roles n1 n2 n3 t0 k
+	# The pipeline-A node that streams alternates; the other holds buffers.
+	if [ $(($1 % 2)) = 0 ]; then a="Raw Capture 0" b="RGB/YUV Capture"; else a="RGB/YUV Capture" b="Raw Capture 0"; fi
+	if [ $(($1 / 2 % 2)) = 0 ]; then roles="dqbuf poll"; else roles="poll dqbuf"; fi
+	set -- $roles
+	n1=$(node "$a") n2=$(node "Raw Capture 1") n3=$(node "$b")
+	for k in 1 2 3; do rm -f /tmp/h$k /tmp/h$k.out; mkfifo /tmp/h$k; done
+	vhold $1 $n1 < /tmp/h1 > /tmp/h1.out 2>&1 &
+	vhold $2 $n2 < /tmp/h2 > /tmp/h2.out 2>&1 &
+	vhold mmap $n3 < /tmp/h3 > /tmp/h3.out 2>&1 &
+	exec 5>/tmp/h1 6>/tmp/h2 7>/tmp/h3
+	for k in 1 2 3; do
+		wait_for /tmp/h$k.out '^(ready|BAD)' 60 || { cat /tmp/h$k.out; fail "vhold $k not ready"; }
+		grep -q '^ready' /tmp/h$k.out || { cat /tmp/h$k.out; fail "vhold $k could not start"; }
+	done
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	echo vimc.0 > $drv/unbind
+	echo go >&7
+	for k in 1 2 3; do
+		wait_for /tmp/h$k.out '^read ' 30 || { cat /tmp/h$k.out; fail "vhold $k did not finish its checks"; }
+	done
+	for k in 1 2; do
+		awk -v t0=$t0 '/^pending/ { sub(/^at /, "", $NF); d = $NF - t0; print "woke " d " s after unbind"; exit !(d < 1.0) }' \
+			/tmp/h$k.out || { cat /tmp/h$k.out; fail "pending call of vhold $k not failed within 1 s"; }
+	done
+	echo close >&5; echo close >&6; echo close >&7
+	exec 5>&- 6>&- 7>&-
+	wait || true
+	for k in 1 2 3; do
+		grep -q '^OK' /tmp/h$k.out || { cat /tmp/h$k.out; fail "vhold $k: a check failed"; }
+	done
+	echo vimc.0 > $drv/bind
+	setup_formats || fail "formats after rebind"
+	stream_check "$n1" || fail "no frames after rebind"
+}
+
+scenario() { # DRIVER
+	local i=0 n
+	n=$(count 4 100)
+	modprobe $1
+	setup_formats || fail "formats"
+	while [ $i -lt $n ]; do
+		cycle $i
+		i=$((i + 1))
+	done
+	cat /tmp/h1.out /tmp/h2.out /tmp/h3.out
+	echo "$1: $i unbind-while-streaming cycles"
+}
+
+on_both scenario

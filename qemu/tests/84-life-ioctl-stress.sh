@@ -1,0 +1,42 @@
+# Random calls against unbind/bind (issue 5, test 5), C vimc then vimc_rs:
+# four vstress processes loop open/close, formats, buffers, streaming and
+# controls on random nodes for 60 s while a fifth loops unbind/bind. No
+# call may hang, nothing may crash or leak; afterwards the device works.
+# C vimc oopses here (NULL dereference in the core's subdev_open racing
+# the unbind), killing the callers with locks held: its run waits for
+# 88-life-c-vimc-last (to come: until then vimc_rs only).
+# timeout: 900
+. /vimc-rs/tests/lib.inc
+drv=/sys/bus/platform/drivers/vimc
+
+scenario() { # DRIVER
+	local secs=60 binds=0 k pids= r=1
+	modprobe $1
+	for k in 1 2 3 4; do
+		vstress $secs $((k * 7919)) > /tmp/vs$k.out 2>&1 &
+		pids="$pids $!"
+	done
+	end=$(( $(cut -d. -f1 /proc/uptime) + secs ))
+	while [ $(cut -d. -f1 /proc/uptime) -lt $end ]; do
+		r=$(( (r * 1103515245 + 12345) % 2147483648 ))
+		sleep 0.$((r % 10))
+		echo vimc.0 > $drv/unbind || fail "unbind #$binds"
+		sleep 0.$((r / 16 % 5))
+		echo vimc.0 > $drv/bind || fail "bind #$binds"
+		binds=$((binds + 1))
+	done
+	for k in $pids; do
+		wait $k || { cat /tmp/vs*.out; fail "a vstress process failed or got stuck"; }
+	done
+	cat /tmp/vs*.out
+	# A fresh graph: vstress may have changed links after the last bind.
+	echo vimc.0 > $drv/unbind; echo vimc.0 > $drv/bind
+	awk '$2 < 200 { exit 1 }' /tmp/vs*.out || fail "a vstress process did too little"
+	echo "$1: $binds unbind/bind cycles under 4 x vstress for $secs s"
+	# Still usable.
+	pipeline_fmt "Sensor A" SRGGB8_1X8 64 48 - 64x48 || fail "formats after the stress"
+	v4l2-ctl -d "$(node "Raw Capture 0")" --stream-mmap --stream-count=3 --stream-to=/tmp/f > /tmp/f.out 2>&1
+	[ "$(wc -c < /tmp/f)" = $((3 * 64 * 48)) ] || fail "no frames after the stress: $(cat /tmp/f.out)"
+	modprobe -r $1
+}
+on_both scenario c-last
