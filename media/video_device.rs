@@ -748,6 +748,17 @@ unsafe extern "C" fn release_callback<T: Driver>(vdev: *mut bindings::video_devi
     let node = unsafe { kernel::container_of!(vdev, VideoDev<T>, vdev) } as *mut VideoDev<T>;
     // SAFETY: nothing uses the node anymore (the queue was released at
     // unregistration); allocated as a `KBox` by `register`.
+    unsafe { free_node(node) };
+}
+
+/// Destroys the node's lock and frees the node.
+///
+/// # Safety
+///
+/// `node` came from `KBox::into_raw` in [`register`], its lock was
+/// initialized, and nothing (C or Rust) uses the node anymore.
+unsafe fn free_node<T: Driver>(node: *mut VideoDev<T>) {
+    // SAFETY: guaranteed by the caller.
     unsafe {
         bindings::rust_helper_video_lock_destroy((*node).lock.get());
         drop(KBox::from_raw(node));
@@ -828,10 +839,7 @@ pub(crate) fn register<T: Driver>(
     };
     if let Err(e) = ret {
         // SAFETY: never registered; a failed or unused queue holds nothing.
-        unsafe {
-            bindings::rust_helper_video_lock_destroy((*raw).lock.get());
-            drop(KBox::from_raw(raw));
-        }
+        unsafe { free_node(raw) };
         return Err(e);
     }
     // SAFETY: `raw` is fully initialized; on success, the core owns it until
@@ -847,10 +855,7 @@ pub(crate) fn register<T: Driver>(
     };
     if let Err(e) = to_result(ret) {
         // SAFETY: a failed registration never calls release: still ours.
-        unsafe {
-            bindings::rust_helper_video_lock_destroy((*raw).lock.get());
-            drop(KBox::from_raw(raw));
-        }
+        unsafe { free_node(raw) };
         return Err(e);
     }
     // SAFETY: derived from a non-null box pointer.
