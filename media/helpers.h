@@ -14,10 +14,15 @@ struct v4l2_subdev_format;
 struct vb2_queue;
 struct tpg_data;
 struct task_struct;
+struct video_device;
+struct v4l2_file_operations;
 
 void rust_helper_v4l2_device_get(struct v4l2_device *v4l2_dev);
 int rust_helper_v4l2_subdev_init_finalize(struct v4l2_subdev *sd, struct lock_class_key *key);
 void rust_helper_video_lock_init(struct mutex *lock);
+void rust_helper_video_register_failed(struct video_device *vdev);
+int rust_helper_register_subdev_node(struct v4l2_subdev *sd,
+				     const struct v4l2_file_operations *fops);
 void rust_helper_video_lock_destroy(struct mutex *lock);
 int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned int hint,
 				      struct lock_class_key *key);

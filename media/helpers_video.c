@@ -117,3 +117,85 @@ void rust_helper_tpg_s_controls(struct tpg_data *tpg, unsigned int pattern, bool
 	tpg_s_hue(tpg, hue);
 	tpg_s_saturation(tpg, saturation);
 }
+
+static void failed_node_dev_release(struct device *dev)
+{
+}
+
+/*
+ * After __video_register_device() failed: if it got as far as
+ * device_register(), that failure left the device's reference (and its
+ * name) to the caller, which 6.12 never puts. The caller frees the node.
+ */
+void rust_helper_video_register_failed(struct video_device *vdev)
+{
+	if (!vdev->dev.kobj.name)
+		return;
+	vdev->dev.release = failed_node_dev_release;
+	put_device(&vdev->dev);
+}
+
+/* A subdev node's release: as the core's own (static) one. */
+static void subdev_node_release(struct video_device *vdev)
+{
+	struct v4l2_subdev *sd = video_get_drvdata(vdev);
+	struct module *owner = !sd->owner_v4l2_dev ? sd->owner : NULL;
+
+	if (sd->internal_ops && sd->internal_ops->release)
+		sd->internal_ops->release(sd);
+	sd->devnode = NULL;
+	module_put(owner);
+	kfree(vdev);
+}
+
+/*
+ * __v4l2_device_register_subdev_nodes() for one registered subdev, minus
+ * two 6.12 bugs: it goes on when __video_register_device() could not add
+ * the node to the media graph (returning 0) and dereferences the missing
+ * interface; and its error path releases every node it made, so each of
+ * those subdevs' release runs again at unregistration. Here a failure
+ * unregisters only this node, whose release is the subdev's release.
+ * @fops is the core's v4l2_subdev_fops, which videodev does not export.
+ */
+int rust_helper_register_subdev_node(struct v4l2_subdev *sd,
+				     const struct v4l2_file_operations *fops)
+{
+	struct video_device *vdev;
+	struct media_link *link;
+	int err;
+
+	vdev = kzalloc(sizeof(*vdev), GFP_KERNEL);
+	if (!vdev)
+		return -ENOMEM;
+	video_set_drvdata(vdev, sd);
+	strscpy(vdev->name, sd->name, sizeof(vdev->name));
+	vdev->dev_parent = sd->dev;
+	vdev->v4l2_dev = sd->v4l2_dev;
+	vdev->fops = fops;
+	vdev->release = subdev_node_release;
+	vdev->ctrl_handler = sd->ctrl_handler;
+	sd->devnode = vdev;
+	err = __video_register_device(vdev, VFL_TYPE_SUBDEV, -1, 1, sd->owner);
+	if (err < 0) {
+		sd->devnode = NULL;
+		rust_helper_video_register_failed(vdev);
+		kfree(vdev);
+		return err;
+	}
+	sd->entity.info.dev.major = VIDEO_MAJOR;
+	sd->entity.info.dev.minor = vdev->minor;
+	if (!vdev->intf_devnode) {
+		/* Registered but not in the graph: the core's release must not
+		 * remove the interface it does not have (it skips M2M nodes). */
+		vdev->vfl_dir = VFL_DIR_M2M;
+		video_unregister_device(vdev);
+		return -ENOMEM;
+	}
+	link = media_create_intf_link(&sd->entity, &vdev->intf_devnode->intf,
+				      MEDIA_LNK_FL_ENABLED | MEDIA_LNK_FL_IMMUTABLE);
+	if (!link) {
+		video_unregister_device(vdev);
+		return -ENOMEM;
+	}
+	return 0;
+}

@@ -17,10 +17,19 @@
 //! first unload test). Every subdev node holds a `v4l2_device` reference, so
 //! the root's release runs after all subdev releases have returned.
 
-use super::{bindings, copy_cstr, ctrls, to_c_int, FrameSizes};
+use super::{bindings, copy_cstr, ctrls, ksyms::Kallsyms, to_c_int, FrameSizes};
 use crate::formats::{Colorimetry, MbusFormat, Rect};
-use core::{any::TypeId, ffi::c_void, marker::PhantomData, mem::ManuallyDrop, ptr::NonNull};
-use kernel::{error::to_result, ffi::c_int, prelude::*, str::CStr, types::Opaque, ThisModule};
+use core::{
+    any::TypeId,
+    ffi::c_void,
+    marker::PhantomData,
+    mem::ManuallyDrop,
+    ptr::{null_mut, NonNull},
+    sync::atomic::{AtomicBool, AtomicPtr, Ordering},
+};
+use kernel::{
+    c_str, error::to_result, ffi::c_int, prelude::*, str::CStr, types::Opaque, ThisModule,
+};
 
 /// Entity functions (`MEDIA_ENT_F_*`) of subdevs.
 pub(crate) mod function {
@@ -272,8 +281,9 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
 ///
 /// - Allocated as a `KBox<Subdev<T>>` by [`register`] and freed only by
 ///   dropping its [`SubdevMem`].
-/// - `data` is dropped exactly once: by [`release_callback::<T>`], installed
-///   as `sd.internal_ops.release`, or by [`register`] when it fails.
+/// - `data` is dropped exactly once: by the first call of
+///   [`release_callback::<T>`], installed as `sd.internal_ops.release`
+///   (`released` records that call), or by [`register`] when it fails.
 /// - `pads` holds `T::PADS.len()` pads, initialized on `sd.entity`.
 /// - If `T::CONTROLS` is not empty, `hdl` is initialized, is
 ///   `sd.ctrl_handler`, and is freed by the release callback.
@@ -285,6 +295,7 @@ pub(crate) struct Subdev<T> {
     type_id: TypeId,
     hdl: Opaque<bindings::v4l2_ctrl_handler>,
     pads: KVec<Opaque<bindings::media_pad>>,
+    released: AtomicBool,
     data: ManuallyDrop<T>,
 }
 
@@ -551,12 +562,22 @@ unsafe extern "C" fn set_selection<T: Driver>(
 
 /// # Safety
 ///
-/// Called by the V4L2 core, once, when the last reference is gone.
+/// Called by the V4L2 core after unregistration, when the node (if any) has
+/// no user left. Usually once; but when a node fails to be set up after
+/// its registration (`rust_helper_register_subdev_node()`), its release
+/// calls this and clears `sd->devnode`, and `v4l2_device_unregister_subdev()`
+/// then calls it a second time, seeing no devnode. Only the first call acts.
 unsafe extern "C" fn release_callback<T: Driver>(sd: *mut bindings::v4l2_subdev) {
     // SAFETY: installed only on `Subdev<T>::sd` (type invariant).
     let s = unsafe { kernel::container_of!(sd, Subdev<T>, sd) } as *mut Subdev<T>;
-    // SAFETY: the core calls release once, after unregistration, when the
-    // node has no user: nothing uses the entity's state or data anymore.
+    // SAFETY: the memory block outlives every release call (invariant of
+    // `SubdevMem`).
+    if unsafe { (*s).released.swap(true, Ordering::AcqRel) } {
+        return;
+    }
+    // SAFETY: first release, after unregistration of the node (or of the
+    // subdev), with no user left: nothing uses the entity's state or data
+    // anymore.
     unsafe {
         if !T::CONTROLS.is_empty() {
             bindings::v4l2_ctrl_handler_free((*s).hdl.get());
@@ -614,6 +635,7 @@ pub(super) fn register<T: Driver>(
             type_id: TypeId::of::<T>(),
             hdl: Opaque::uninit(),
             pads,
+            released: AtomicBool::new(false),
             data: ManuallyDrop::new(data),
         },
         GFP_KERNEL,
@@ -723,6 +745,38 @@ static ENTITY_OPS: EntityOps = EntityOps({
 pub(crate) unsafe fn entity(sd: NonNull<bindings::v4l2_subdev>) -> *mut bindings::media_entity {
     // SAFETY: guaranteed by the caller; only a field address is computed.
     unsafe { &raw mut (*sd.as_ptr()).entity }
+}
+
+/// The core's `v4l2_subdev_fops`, which videodev does not export; resolved
+/// once through kallsyms (`videodev:` when videodev is a module).
+fn node_fops() -> Result<*const bindings::v4l2_file_operations> {
+    static FOPS: AtomicPtr<bindings::v4l2_file_operations> = AtomicPtr::new(null_mut());
+    let p = FOPS.load(Ordering::Acquire);
+    if !p.is_null() {
+        return Ok(p);
+    }
+    let k = Kallsyms::new()?;
+    let addr = k
+        .lookup(c_str!("videodev:v4l2_subdev_fops"))
+        .or_else(|| k.lookup(c_str!("v4l2_subdev_fops")))
+        .ok_or_else(|| {
+            pr_err!("v4l2_subdev_fops not found: the kernel needs CONFIG_KALLSYMS_ALL\n");
+            ENOENT
+        })?;
+    FOPS.store(addr as *mut _, Ordering::Release);
+    Ok(addr as *const _)
+}
+
+/// Creates the `/dev/v4l-subdevN` node of a subdev from [`register`].
+///
+/// # Safety
+///
+/// `sd` came from [`register`], is registered and has no node yet.
+pub(super) unsafe fn register_node(sd: NonNull<bindings::v4l2_subdev>) -> Result {
+    let fops = node_fops()?;
+    // SAFETY: guaranteed by the caller; `fops` is the core's subdev fops.
+    // On failure the helper took its node out again.
+    to_result(unsafe { bindings::rust_helper_register_subdev_node(sd.as_ptr(), fops) })
 }
 
 /// Unregisters a subdev from [`register`]; its memory goes with its release.

@@ -244,14 +244,17 @@ impl<T: Send + Sync + 'static> Registration<T> {
         let mdev = self.root.media_device();
         // SAFETY: initialized in `new` (invariant of `Root`), not yet registered.
         unsafe { mdev.register(self.module)? };
-        // SAFETY: the `v4l2_device` is registered.
-        let ret = unsafe {
-            bindings::__v4l2_device_register_subdev_nodes(self.root.v4l2_dev_ptr(), false)
-        };
-        if let Err(e) = to_result(ret) {
-            // SAFETY: registered just above.
-            unsafe { mdev.unregister() };
-            return Err(e);
+        // Not `__v4l2_device_register_subdev_nodes()`: see the helper
+        // behind `subdev::register_node`.
+        for e in &self.entities {
+            if let Entity::Subdev(sd) = *e {
+                // SAFETY: registered by `add_subdev`, without a node so far.
+                if let Err(e) = unsafe { subdev::register_node(sd) } {
+                    // SAFETY: registered just above.
+                    unsafe { mdev.unregister() };
+                    return Err(e);
+                }
+            }
         }
         self.media_registered = true;
         Ok(())

@@ -854,8 +854,12 @@ pub(crate) fn register<T: Driver>(
         )
     };
     if let Err(e) = to_result(ret) {
-        // SAFETY: a failed registration never calls release: still ours.
-        unsafe { free_node(raw) };
+        // SAFETY: a failed registration never calls release: still ours,
+        // once the device reference a failed device_register() left is put.
+        unsafe {
+            bindings::rust_helper_video_register_failed((*raw).vdev.get());
+            free_node(raw);
+        }
         return Err(e);
     }
     // SAFETY: derived from a non-null box pointer.
