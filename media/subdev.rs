@@ -629,17 +629,16 @@ pub(super) fn register<T: Driver>(
     for _ in T::PADS {
         pads.push(Opaque::<bindings::media_pad>::uninit(), GFP_KERNEL)?;
     }
-    let s = KBox::new(
-        Subdev {
-            sd: Opaque::uninit(),
-            type_id: TypeId::of::<T>(),
-            hdl: Opaque::uninit(),
-            pads,
-            released: AtomicBool::new(false),
-            data: ManuallyDrop::new(data),
-        },
-        GFP_KERNEL,
-    )?;
+    // Allocated before `data` goes into a `ManuallyDrop`: a failed
+    // `KBox::new(Subdev { .. })` would drop the struct, and leak the data.
+    let s = KBox::<Subdev<T>>::new_uninit(GFP_KERNEL)?.write(Subdev {
+        sd: Opaque::uninit(),
+        type_id: TypeId::of::<T>(),
+        hdl: Opaque::uninit(),
+        pads,
+        released: AtomicBool::new(false),
+        data: ManuallyDrop::new(data),
+    });
     let sd = s.sd.get();
     let hdl = s.hdl.get();
     // SAFETY: `s` is ours alone and not yet visible to C; zeroed memory is

@@ -6,7 +6,7 @@
 # the device works.
 # C vimc oopses here (NULL dereference in the core's subdev_open racing
 # the unbind), killing the callers with locks held: its run waits for
-# 88-life-c-vimc-last (to come: until then vimc_rs only).
+# 88-life-c-vimc-last.
 # timeout: 900
 . /vimc-rs/tests/lib.inc
 drv=/sys/bus/platform/drivers/vimc
