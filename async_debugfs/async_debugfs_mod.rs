@@ -4,8 +4,9 @@
 //! on an unpatched kernel (see `media/v4l2_async.rs` for how).
 //!
 //! Files under `/sys/kernel/debug/async_debugfs/`, one line per entry,
-//! space-separated `key=value` fields (values never contain spaces: names
-//! are printed with `\x20`-style escapes by the kernel's `CStr` display):
+//! space-separated `key=value` fields (values never contain spaces: in names
+//! and paths, spaces, backslashes and bytes outside printable ASCII are
+//! printed as `\xNN`, e.g. `name=Sensor\x20A`):
 //!
 //! - `subdevs`: `subdev name=.. sd=0x.. dev=.. driver=.. owner=.. fwnode=..
 //!   bound=yes|no notifiers=0x..,0x..` (`stale ...` for stale entries);
@@ -43,16 +44,27 @@ module! {
     license: "GPL",
 }
 
-/// Bytes as text, `?` for what is not UTF-8.
+/// Bytes as one field value: printable ASCII as is, anything else
+/// (spaces, `\\`, control and non-ASCII bytes) as `\xNN`, so that a value
+/// never contains a space.
 struct Bytes<'a>(&'a [u8]);
 
 impl core::fmt::Display for Bytes<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         for &b in self.0 {
-            f.write_char(if b.is_ascii_graphic() { b as char } else { '?' })?;
+            if b.is_ascii_graphic() && b != b'\\' {
+                f.write_char(b as char)?;
+            } else {
+                write!(f, "\\x{b:02x}")?;
+            }
         }
         Ok(())
     }
+}
+
+/// A name as one field value.
+fn esc(name: &CStr) -> Bytes<'_> {
+    Bytes(name.as_bytes())
 }
 
 fn opt<T: core::fmt::Display>(v: Option<T>, w: &mut SeqWriter, key: &str) -> core::fmt::Result {
@@ -73,7 +85,7 @@ fn show_subdevs(lists: &AsyncLists, w: &mut SeqWriter, stale_only: bool) -> Resu
                     writeln!(
                         w,
                         "stale name={} sd={:#x} owner={owner:#x} ops={ops:#x}",
-                        sd.name(),
+                        esc(sd.name()),
                         sd.addr()
                     )?;
                     continue;
@@ -82,9 +94,9 @@ fn show_subdevs(lists: &AsyncLists, w: &mut SeqWriter, stale_only: bool) -> Resu
                     continue;
                 }
                 let (dev, drv) = sd.device();
-                write!(w, "subdev name={} sd={:#x}", sd.name(), sd.addr())?;
-                opt(dev, w, "dev")?;
-                opt(drv, w, "driver")?;
+                write!(w, "subdev name={} sd={:#x}", esc(sd.name()), sd.addr())?;
+                opt(dev.map(esc), w, "dev")?;
+                opt(drv.map(esc), w, "driver")?;
                 write!(w, " owner={}", Bytes(sd.owner(&mut buf)))?;
                 opt(sd.fwnode(&mut buf).map(Bytes), w, "fwnode")?;
                 let mut bound = sd.bound_to().peekable();
@@ -111,18 +123,23 @@ fn show_notifiers(lists: &AsyncLists, w: &mut SeqWriter) -> Result {
             for n in l.notifiers() {
                 write!(w, "notifier n={:#x}", n.addr())?;
                 match n.owner() {
-                    Some(NotifierOwner::V4l2Device(name)) => writeln!(w, " owner=v4l2_dev:{name}")?,
-                    Some(NotifierOwner::Subdev(name)) => writeln!(w, " owner=subdev:{name}")?,
+                    Some(NotifierOwner::V4l2Device(name)) => {
+                        writeln!(w, " owner=v4l2_dev:{}", esc(name))?
+                    }
+                    Some(NotifierOwner::Subdev(name)) => {
+                        writeln!(w, " owner=subdev:{}", esc(name))?
+                    }
                     None => writeln!(w, " owner=none")?,
                 }
                 for c in n.connections() {
                     write!(w, "conn n={:#x}", n.addr())?;
                     match c.matches(&mut buf) {
-                        Match::Fwnode(p) => opt(p.map(Bytes), w, "match=fwnode:")?,
+                        Match::Fwnode(Some(p)) => write!(w, " match=fwnode:{}", Bytes(p))?,
+                        Match::Fwnode(None) => write!(w, " match=fwnode:none")?,
                         Match::I2c(adapter, addr) => write!(w, " match=i2c:{adapter}-{addr:04x}")?,
                     }
                     write!(w, " state={}", if c.is_done() { "done" } else { "waiting" })?;
-                    opt(c.subdev_name(), w, "subdev")?;
+                    opt(c.subdev_name().map(esc), w, "subdev")?;
                     writeln!(w)?;
                 }
             }
@@ -132,7 +149,7 @@ fn show_notifiers(lists: &AsyncLists, w: &mut SeqWriter) -> Result {
 }
 
 static INFO: debugfs::File<AsyncLists> = debugfs::File {
-    show: |_, w| writeln!(w, "module=async_debugfs version=0.2").map_err(|_| EINVAL),
+    show: |_, w| writeln!(w, "module=async_debugfs version=0.3").map_err(|_| EINVAL),
 };
 static SUBDEVS: debugfs::File<AsyncLists> = debugfs::File {
     show: |l, w| show_subdevs(l, w, false),
