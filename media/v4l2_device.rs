@@ -267,11 +267,27 @@ impl<T> Drop for Registration<T> {
         // subdev once subdevs go (`pipeline` relies on it). Then the
         // subdevs, in reverse order of creation. Each entity's release
         // callback runs now or when the last user of its node goes.
-        for e in self.entities.iter().rev() {
-            if let Entity::Video(vdev) = *e {
-                // SAFETY: registered by `add_video` and not unregistered yet.
-                unsafe { video_device::unregister(vdev) };
-            }
+        // A stream's pipeline spans the pads of other video nodes, and
+        // stopping it writes to them: hold every node's memory until all
+        // streams are stopped.
+        let videos = || {
+            self.entities.iter().rev().filter_map(|e| match *e {
+                Entity::Video(vdev) => Some(vdev),
+                _ => None,
+            })
+        };
+        for vdev in videos() {
+            // SAFETY: registered by `add_video` and not unregistered yet, so
+            // its memory is alive.
+            unsafe { video_device::get(vdev) };
+        }
+        for vdev in videos() {
+            // SAFETY: registered by `add_video` and not unregistered yet.
+            unsafe { video_device::unregister(vdev) };
+        }
+        for vdev in videos() {
+            // SAFETY: the reference taken above.
+            unsafe { video_device::put(vdev) };
         }
         for e in self.entities.iter().rev() {
             if let Entity::Subdev(sd) = *e {

@@ -894,6 +894,26 @@ pub(crate) unsafe fn entity(vdev: NonNull<bindings::video_device>) -> *mut bindi
     unsafe { &raw mut (*vdev.as_ptr()).entity }
 }
 
+/// Takes a reference to a registered node's memory, given back by [`put`].
+///
+/// # Safety
+///
+/// `vdev` came from [`register`] and its memory is not released yet.
+pub(crate) unsafe fn get(vdev: NonNull<bindings::video_device>) {
+    // SAFETY: guaranteed by the caller.
+    unsafe { bindings::get_device(&raw mut (*vdev.as_ptr()).dev) };
+}
+
+/// Gives back a reference from [`get`]; the memory may go now.
+///
+/// # Safety
+///
+/// The caller holds a reference taken by [`get`] on `vdev`.
+pub(crate) unsafe fn put(vdev: NonNull<bindings::video_device>) {
+    // SAFETY: guaranteed by the caller.
+    unsafe { bindings::put_device(&raw mut (*vdev.as_ptr()).dev) };
+}
+
 /// Unregisters a node from [`register`]: stops its stream and releases its
 /// queue (waking blocked waiters); open files then fail with -ENODEV and the
 /// memory goes with the last close.

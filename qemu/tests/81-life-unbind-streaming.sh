@@ -5,7 +5,7 @@
 # node holds mmapped, queued buffers. Then a sysfs unbind: the pending calls
 # must fail within 1 s, every new call must fail, the mappings stay readable;
 # close everything, rebind, stream again and check the frames. Which node
-# blocks how rotates, so all three take each role.
+# blocks how rotates, so all three take each role. Last, one stream alone.
 # timeout: 3000
 . /vimc-rs/tests/lib.inc
 drv=/sys/bus/platform/drivers/vimc
@@ -63,6 +63,23 @@ cycle() { # I
 	stream_check "$n1" || fail "no frames after rebind"
 }
 
+# One stream with every other node closed: its pipeline spans the pads of
+# the closed video nodes too (Raw Capture 0 shares Sensor A with RGB/YUV
+# Capture), whose memory an unbind may free first; stopping the stream
+# then writes to them.
+lone_stream() {
+	local sp
+	v4l2-ctl -d "$(node "Raw Capture 0")" --stream-mmap --stream-count=1000000 --stream-to=/dev/null \
+		> /tmp/ls.out 2>&1 &
+	sp=$!
+	wait_for /tmp/ls.out '<' 60 || { kill $sp; cat /tmp/ls.out; echo "lone stream did not start"; return 1; }
+	echo vimc.0 > $drv/unbind
+	gone_within 10 $sp || { kill $sp; echo "lone stream still running 10 s after the unbind"; return 1; }
+	wait $sp || true
+	echo vimc.0 > $drv/bind
+	setup_formats && stream_check "$(node "Raw Capture 0")"
+}
+
 scenario() { # DRIVER
 	local i=0 n
 	n=$(count 4 100)
@@ -73,7 +90,8 @@ scenario() { # DRIVER
 		i=$((i + 1))
 	done
 	cat /tmp/h1.out /tmp/h2.out /tmp/h3.out
-	echo "$1: $i unbind-while-streaming cycles"
+	lone_stream || fail "lone stream"
+	echo "$1: $i unbind-while-streaming cycles, and one with every other node closed"
 }
 
 on_both scenario
