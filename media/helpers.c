@@ -5,6 +5,7 @@
  * own helpers.c, because Kbuild links one object into one module only.
  */
 #include <linux/fwnode.h>
+#include <linux/property.h>
 #include <linux/sprintf.h>
 #include "helpers.h"
 
@@ -12,4 +13,9 @@
 int rust_helper_fwnode_path(struct fwnode_handle *fwnode, char *buf, unsigned long len)
 {
 	return scnprintf(buf, len, "%pfwf", fwnode);
+}
+
+void rust_helper_fwnode_handle_put(struct fwnode_handle *fwnode)
+{
+	fwnode_handle_put(fwnode);
 }

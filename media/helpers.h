@@ -22,7 +22,9 @@ int rust_helper_v4l2_subdev_init_finalize(struct v4l2_subdev *sd, struct lock_cl
 void rust_helper_video_lock_init(struct mutex *lock);
 void rust_helper_video_register_failed(struct video_device *vdev);
 int rust_helper_register_subdev_node(struct v4l2_subdev *sd,
-				     const struct v4l2_file_operations *fops);
+				     const struct v4l2_file_operations *fops,
+				     void (*release)(struct video_device *),
+				     bool *registered);
 void rust_helper_video_lock_destroy(struct mutex *lock);
 int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned int hint,
 				      struct lock_class_key *key);
@@ -49,5 +51,6 @@ void rust_helper_tpg_s_controls(struct tpg_data *tpg, unsigned int pattern, bool
 bool vimc_rs_free_run(void);
 
 int rust_helper_fwnode_path(struct fwnode_handle *fwnode, char *buf, unsigned long len);
+void rust_helper_fwnode_handle_put(struct fwnode_handle *fwnode);
 
 #endif

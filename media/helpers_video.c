@@ -135,34 +135,27 @@ void rust_helper_video_register_failed(struct video_device *vdev)
 	put_device(&vdev->dev);
 }
 
-/* A subdev node's release: as the core's own (static) one. */
-static void subdev_node_release(struct video_device *vdev)
-{
-	struct v4l2_subdev *sd = video_get_drvdata(vdev);
-	struct module *owner = !sd->owner_v4l2_dev ? sd->owner : NULL;
-
-	if (sd->internal_ops && sd->internal_ops->release)
-		sd->internal_ops->release(sd);
-	sd->devnode = NULL;
-	module_put(owner);
-	kfree(vdev);
-}
-
 /*
  * __v4l2_device_register_subdev_nodes() for one registered subdev, minus
  * two 6.12 bugs: it goes on when __video_register_device() could not add
  * the node to the media graph (returning 0) and dereferences the missing
  * interface; and its error path releases every node it made, so each of
  * those subdevs' release runs again at unregistration. Here a failure
- * unregisters only this node, whose release is the subdev's release.
- * @fops is the core's v4l2_subdev_fops, which videodev does not export.
+ * unregisters only this node. @fops is the core's v4l2_subdev_fops, which
+ * videodev does not export; @release the node's release, which must not
+ * touch sd->devnode (the caller clears it when it unregisters the node);
+ * *@registered says whether @release will run.
  */
 int rust_helper_register_subdev_node(struct v4l2_subdev *sd,
-				     const struct v4l2_file_operations *fops)
+				     const struct v4l2_file_operations *fops,
+				     void (*release)(struct video_device *),
+				     bool *registered)
 {
 	struct video_device *vdev;
 	struct media_link *link;
 	int err;
+
+	*registered = false;
 
 	vdev = kzalloc(sizeof(*vdev), GFP_KERNEL);
 	if (!vdev)
@@ -172,7 +165,7 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd,
 	vdev->dev_parent = sd->dev;
 	vdev->v4l2_dev = sd->v4l2_dev;
 	vdev->fops = fops;
-	vdev->release = subdev_node_release;
+	vdev->release = release;
 	vdev->ctrl_handler = sd->ctrl_handler;
 	sd->devnode = vdev;
 	err = __video_register_device(vdev, VFL_TYPE_SUBDEV, -1, 1, sd->owner);
@@ -182,6 +175,8 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd,
 		kfree(vdev);
 		return err;
 	}
+	/* From here on, the node's release cleans up. */
+	*registered = true;
 	sd->entity.info.dev.major = VIDEO_MAJOR;
 	sd->entity.info.dev.minor = vdev->minor;
 	if (!vdev->intf_devnode) {
@@ -189,12 +184,14 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd,
 		 * remove the interface it does not have (it skips M2M nodes). */
 		vdev->vfl_dir = VFL_DIR_M2M;
 		video_unregister_device(vdev);
+		sd->devnode = NULL;
 		return -ENOMEM;
 	}
 	link = media_create_intf_link(&sd->entity, &vdev->intf_devnode->intf,
 				      MEDIA_LNK_FL_ENABLED | MEDIA_LNK_FL_IMMUTABLE);
 	if (!link) {
 		video_unregister_device(vdev);
+		sd->devnode = NULL;
 		return -ENOMEM;
 	}
 	return 0;

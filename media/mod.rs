@@ -7,6 +7,7 @@
 //! Every module compiles this layer into itself (out-of-tree Kbuild builds
 //! one crate per module), so each uses only part of it.
 
+pub(crate) mod async_graph;
 pub(crate) mod bindings;
 pub(crate) mod ctrls;
 pub(crate) mod debugfs;
@@ -17,6 +18,7 @@ pub(crate) mod params;
 pub(crate) mod pipeline;
 pub(crate) mod platform;
 pub(crate) mod subdev;
+pub(crate) mod swnode;
 pub(crate) mod tpg;
 pub(crate) mod v4l2_async;
 pub(crate) mod v4l2_device;

@@ -4,7 +4,7 @@
 //!
 //! C header: [`include/linux/platform_device.h`](srctree/include/linux/platform_device.h)
 
-use super::bindings;
+use super::{bindings, swnode::SoftwareNode};
 use core::marker::PhantomData;
 use kernel::{
     error::{from_err_ptr, to_result},
@@ -25,6 +25,12 @@ pub(crate) struct Device<'a> {
 }
 
 impl Device<'_> {
+    /// The device's instance number (`id` of `name.id`).
+    pub(crate) fn id(&self) -> i32 {
+        // SAFETY: `ptr` is valid by the type invariant.
+        unsafe { (*self.ptr).id }
+    }
+
     /// The embedded `struct device`.
     pub(crate) fn as_dev_ptr(&self) -> *mut bindings::device {
         // SAFETY: `ptr` is valid by the type invariant; this only computes a field address.
@@ -147,11 +153,27 @@ impl DeviceRegistration {
     /// Creates and adds the platform device `name` with instance `id`
     /// (named `name.id` in sysfs).
     pub(crate) fn new(name: &'static CStr, id: i32) -> Result<Self> {
+        // SAFETY: no firmware node.
+        unsafe { Self::with_fwnode(name, id, core::ptr::null_mut()) }
+    }
+
+    /// As [`Self::new`], with `fwnode` (NULL for none) as the device's
+    /// firmware node.
+    ///
+    /// # Safety
+    ///
+    /// `fwnode` is NULL or stays valid until this is dropped.
+    unsafe fn with_fwnode(
+        name: &'static CStr,
+        id: i32,
+        fwnode: *mut bindings::fwnode_handle,
+    ) -> Result<Self> {
         // SAFETY: all-zero is a valid `platform_device_info` (no resources,
         // no properties).
         let mut info: bindings::platform_device_info = unsafe { core::mem::zeroed() };
         info.name = name.as_char_ptr();
         info.id = id;
+        info.fwnode = fwnode;
         // SAFETY: `info` is valid for the call; the core copies what it keeps.
         let pdev = from_err_ptr(unsafe { bindings::platform_device_register_full(&info) })?;
         Ok(Self { pdev })
@@ -163,5 +185,29 @@ impl Drop for DeviceRegistration {
         // SAFETY: `pdev` is registered (type invariant); the device memory is
         // freed by the driver core when its last reference goes.
         unsafe { bindings::platform_device_unregister(self.pdev) };
+    }
+}
+
+/// A platform device described by a software node of its own, as board code
+/// would describe it; the device goes first, then the node.
+pub(crate) struct DeviceWithNode {
+    // Field order is drop order.
+    _dev: DeviceRegistration,
+    node: SoftwareNode,
+}
+
+impl DeviceWithNode {
+    /// Registers the software node `node_name`, then the device `name.id`
+    /// with that node as its firmware node.
+    pub(crate) fn new(name: &'static CStr, id: i32, node_name: &'static CStr) -> Result<Self> {
+        let node = SoftwareNode::new(node_name)?;
+        // SAFETY: `node` is dropped after the device (field order).
+        let dev = unsafe { DeviceRegistration::with_fwnode(name, id, node.fwnode())? };
+        Ok(Self { _dev: dev, node })
+    }
+
+    /// The device's firmware node, for async matching.
+    pub(crate) fn node(&self) -> &SoftwareNode {
+        &self.node
     }
 }

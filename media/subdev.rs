@@ -4,31 +4,35 @@
 //!
 //! C header: [`include/media/v4l2-subdev.h`](srctree/include/media/v4l2-subdev.h)
 //!
-//! Ownership: a [`Subdev`] is one allocation holding the `v4l2_subdev`, its
-//! pads and the entity's driver data. The V4L2 core calls its `release`
-//! callback once the subdev is unregistered and its `/dev/v4l-subdevN` node
-//! (if any) has no user left; that callback drops the entity's data, with
-//! everything the entity owns.
-//!
-//! The memory block itself is freed later, by the top-level object's release
-//! ([`SubdevMem`] is kept by [`super::v4l2_device::Root`]): in 6.12,
-//! `v4l2_subdev_release()` writes `sd->devnode = NULL` after calling our
-//! release, so freeing there is a use-after-free (KASAN caught it in our
-//! first unload test). Every subdev node holds a `v4l2_device` reference, so
-//! the root's release runs after all subdev releases have returned.
+//! Ownership: a subdev (`v4l2_subdev`, pads, controls, state and the
+//! entity's driver data) is one refcounted allocation ([`Block`]). Whoever
+//! registered it holds one reference (a graph's entity, [`SubdevHold`], or
+//! an [`AsyncRegistration`]), and its `/dev/v4l-subdevN` node holds one
+//! until the node's release, which comes after its last close. The last
+//! reference frees everything. No `internal_ops.release` is used: 6.12's
+//! `v4l2_subdev_release()` writes `sd->devnode` after calling it, so the
+//! memory could not go there (KASAN caught that in our first unload test),
+//! and a subdev bound through v4l2-async is "released" once per unbind.
 
 use super::{bindings, copy_cstr, ctrls, ksyms::Kallsyms, to_c_int, FrameSizes};
 use crate::formats::{Colorimetry, MbusFormat, Rect};
 use core::{
     any::TypeId,
-    ffi::c_void,
+    cell::UnsafeCell,
     marker::PhantomData,
     mem::ManuallyDrop,
     ptr::{null_mut, NonNull},
-    sync::atomic::{AtomicBool, AtomicPtr, Ordering},
+    sync::atomic::{AtomicPtr, Ordering},
 };
 use kernel::{
-    c_str, error::to_result, ffi::c_int, prelude::*, str::CStr, types::Opaque, ThisModule,
+    c_str,
+    error::to_result,
+    ffi::c_int,
+    prelude::*,
+    str::CStr,
+    sync::{Arc, UniqueArc},
+    types::Opaque,
+    ThisModule,
 };
 
 /// Entity functions (`MEDIA_ENT_F_*`) of subdevs.
@@ -279,14 +283,11 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
 ///
 /// # Invariants
 ///
-/// - Allocated as a `KBox<Subdev<T>>` by [`register`] and freed only by
-///   dropping its [`SubdevMem`].
-/// - `data` is dropped exactly once: by the first call of
-///   [`release_callback::<T>`], installed as `sd.internal_ops.release`
-///   (`released` records that call), or by [`register`] when it fails.
+/// - Lives in a [`Block<T>`], which drops `data` and frees `hdl` and the
+///   state.
 /// - `pads` holds `T::PADS.len()` pads, initialized on `sd.entity`.
-/// - If `T::CONTROLS` is not empty, `hdl` is initialized, is
-///   `sd.ctrl_handler`, and is freed by the release callback.
+/// - If `T::CONTROLS` is not empty, `hdl` is initialized and is
+///   `sd.ctrl_handler`.
 #[repr(C)]
 pub(crate) struct Subdev<T> {
     // `sd` and `type_id` come first, at offsets that do not depend on `T`,
@@ -295,36 +296,25 @@ pub(crate) struct Subdev<T> {
     type_id: TypeId,
     hdl: Opaque<bindings::v4l2_ctrl_handler>,
     pads: KVec<Opaque<bindings::media_pad>>,
-    released: AtomicBool,
     data: ManuallyDrop<T>,
 }
 
-/// Ownership of the memory of one [`Subdev`], whatever its `T`; dropping it
-/// frees the block (not the data, which its release callback dropped).
-///
-/// # Invariants
-///
-/// `ptr` is a `KBox<Subdev<T>>` turned raw, `free` is `free::<T>`, and the
-/// subdev is released (its `data` dropped) before this is dropped.
-pub(crate) struct SubdevMem {
-    ptr: *mut c_void,
-    free: unsafe fn(*mut c_void),
-}
-
-impl Drop for SubdevMem {
-    fn drop(&mut self) {
-        // SAFETY: by the type invariant.
-        unsafe { (self.free)(self.ptr) };
+impl<T: Driver> Subdev<T> {
+    /// A subdev not set up yet, with its pads allocated. `data` goes into a
+    /// `ManuallyDrop` here: allocate the memory for the result first.
+    fn bare(data: T) -> Result<Self> {
+        let mut pads = KVec::with_capacity(T::PADS.len(), GFP_KERNEL)?;
+        for _ in T::PADS {
+            pads.push(Opaque::<bindings::media_pad>::uninit(), GFP_KERNEL)?;
+        }
+        Ok(Self {
+            sd: Opaque::uninit(),
+            type_id: TypeId::of::<T>(),
+            hdl: Opaque::uninit(),
+            pads,
+            data: ManuallyDrop::new(data),
+        })
     }
-}
-
-/// # Safety
-///
-/// As the invariant of [`SubdevMem`].
-unsafe fn free<T>(p: *mut c_void) {
-    // SAFETY: `p` is a `KBox<Subdev<T>>` turned raw (invariant of `SubdevMem`);
-    // `data` is `ManuallyDrop`, so this frees only the block and the pads.
-    drop(unsafe { KBox::from_raw(p.cast::<Subdev<T>>()) });
 }
 
 impl<T> Subdev<T> {
@@ -397,7 +387,6 @@ impl<T: Driver> Vtable<T> {
     const INTERNAL_OPS: bindings::v4l2_subdev_internal_ops = {
         // SAFETY: all-zero is a valid ops table (no callbacks).
         let mut ops: bindings::v4l2_subdev_internal_ops = unsafe { core::mem::zeroed() };
-        ops.release = Some(release_callback::<T>);
         if T::HAS_PAD_OPS {
             ops.init_state = Some(init_state::<T>);
         }
@@ -560,35 +549,6 @@ unsafe extern "C" fn set_selection<T: Driver>(
     to_c_int(ret)
 }
 
-/// # Safety
-///
-/// Called by the V4L2 core after unregistration, when the node (if any) has
-/// no user left. Usually once; but when a node fails to be set up after
-/// its registration (`rust_helper_register_subdev_node()`), its release
-/// calls this and clears `sd->devnode`, and `v4l2_device_unregister_subdev()`
-/// then calls it a second time, seeing no devnode. Only the first call acts.
-unsafe extern "C" fn release_callback<T: Driver>(sd: *mut bindings::v4l2_subdev) {
-    // SAFETY: installed only on `Subdev<T>::sd` (type invariant).
-    let s = unsafe { kernel::container_of!(sd, Subdev<T>, sd) } as *mut Subdev<T>;
-    // SAFETY: the memory block outlives every release call (invariant of
-    // `SubdevMem`).
-    if unsafe { (*s).released.swap(true, Ordering::AcqRel) } {
-        return;
-    }
-    // SAFETY: first release, after unregistration of the node (or of the
-    // subdev), with no user left: nothing uses the entity's state or data
-    // anymore.
-    unsafe {
-        if !T::CONTROLS.is_empty() {
-            bindings::v4l2_ctrl_handler_free((*s).hdl.get());
-        }
-        if T::HAS_PAD_OPS {
-            bindings::v4l2_subdev_cleanup(sd);
-        }
-        ManuallyDrop::drop(&mut (*s).data);
-    }
-}
-
 /// How far [`register`] got.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Stage {
@@ -597,52 +557,22 @@ enum Stage {
     State,
 }
 
-/// Undoes an unregistered subdev up to `stage` and frees it with its data.
+/// Initializes the C parts of `s` (subdev, pads, controls, state); `stage`
+/// says how far it got, for [`Block`]'s drop.
 ///
 /// # Safety
 ///
-/// `s` was set up by [`register`] up to `stage` and never registered.
-unsafe fn undo<T: Driver>(s: KBox<Subdev<T>>, stage: Stage) {
-    // SAFETY: guaranteed by the caller; freeing a handler whose init failed
-    // is allowed.
-    unsafe {
-        if stage >= Stage::State {
-            bindings::v4l2_subdev_cleanup(s.sd.get());
-        }
-        if stage >= Stage::Controls {
-            bindings::v4l2_ctrl_handler_free(s.hdl.get());
-        }
-    }
-    drop(ManuallyDrop::into_inner(KBox::into_inner(s).data));
-}
-
-/// Creates the subdev `name` of type `T` and registers it on `v4l2_dev`,
-/// with a device node. Returns the C subdev for [`unregister`] and its
-/// memory, to be dropped only after the subdev was released.
-pub(super) fn register<T: Driver>(
-    v4l2_dev: *mut bindings::v4l2_device,
+/// `s` is not visible to C yet and does not move while C uses it.
+unsafe fn init<T: Driver>(
+    s: &Subdev<T>,
     module: &'static ThisModule,
     name: &CStr,
-    data: T,
-) -> Result<(NonNull<bindings::v4l2_subdev>, SubdevMem)> {
-    let mut pads = KVec::with_capacity(T::PADS.len(), GFP_KERNEL)?;
-    for _ in T::PADS {
-        pads.push(Opaque::<bindings::media_pad>::uninit(), GFP_KERNEL)?;
-    }
-    // Allocated before `data` goes into a `ManuallyDrop`: a failed
-    // `KBox::new(Subdev { .. })` would drop the struct, and leak the data.
-    let s = KBox::<Subdev<T>>::new_uninit(GFP_KERNEL)?.write(Subdev {
-        sd: Opaque::uninit(),
-        type_id: TypeId::of::<T>(),
-        hdl: Opaque::uninit(),
-        pads,
-        released: AtomicBool::new(false),
-        data: ManuallyDrop::new(data),
-    });
+    stage: &mut Stage,
+) -> Result {
     let sd = s.sd.get();
     let hdl = s.hdl.get();
-    // SAFETY: `s` is ours alone and not yet visible to C; zeroed memory is
-    // what `v4l2_subdev_init` expects, as from kzalloc.
+    // SAFETY: guaranteed by the caller; zeroed memory is what
+    // `v4l2_subdev_init` expects, as from kzalloc.
     unsafe {
         for (pad, flags) in s.pads.iter().zip(T::PADS) {
             core::ptr::write_bytes(pad.get(), 0, 1);
@@ -658,11 +588,10 @@ pub(super) fn register<T: Driver>(
         (*sd).entity.ops = &ENTITY_OPS.0;
         copy_cstr(&mut (*sd).name, name);
     }
-    // Each step is undone by `undo` up to the `Stage` reached.
-    let mut stage = Stage::Bare;
+    // Each step is undone by `Block`'s drop up to the `Stage` reached.
     let mut setup = || -> Result {
         if !T::CONTROLS.is_empty() {
-            stage = Stage::Controls;
+            *stage = Stage::Controls;
             // SAFETY: `hdl` is zeroed memory of ours.
             to_result(unsafe {
                 bindings::rust_helper_v4l2_ctrl_handler_init(
@@ -695,33 +624,31 @@ pub(super) fn register<T: Driver>(
             to_result(unsafe {
                 bindings::rust_helper_v4l2_subdev_init_finalize(sd, T::lock_class().as_ptr())
             })?;
-            stage = Stage::State;
+            *stage = Stage::State;
         }
         Ok(())
     };
-    if let Err(e) = setup() {
-        // SAFETY: nothing was registered: C holds no pointer to `s`.
-        unsafe { undo(s, stage) };
-        return Err(e);
-    }
-    let raw = KBox::into_raw(s);
-    // SAFETY: `raw` is a fully initialized subdev; on success the release
-    // callback owns its data and `SubdevMem` its memory.
+    setup()
+}
+
+/// Creates the subdev `name` of type `T` and registers it on `v4l2_dev`.
+/// Its node comes with [`SubdevHold::register_node`]; it is unregistered
+/// by [`unregister`].
+pub(super) fn register<T: Driver>(
+    v4l2_dev: *mut bindings::v4l2_device,
+    module: &'static ThisModule,
+    name: &CStr,
+    data: T,
+) -> Result<SubdevHold> {
+    let block = Block::new(module, name, data)?;
+    // SAFETY: the subdev is fully initialized and stays alive while `hold`
+    // (or, after a failure here, nothing in C) refers to it.
     let ret = unsafe {
-        bindings::__v4l2_device_register_subdev(v4l2_dev, (*raw).sd.get(), module.as_ptr())
+        bindings::__v4l2_device_register_subdev(v4l2_dev, block.s.sd.get(), module.as_ptr())
     };
-    if let Err(e) = to_result(ret) {
-        // SAFETY: registration failed, so C holds no pointer and release will
-        // never run: the allocation is still ours.
-        unsafe { undo(KBox::from_raw(raw), stage) };
-        return Err(e);
-    }
-    let mem = SubdevMem {
-        ptr: raw.cast(),
-        free: free::<T>,
-    };
-    // SAFETY: derived from a non-null box pointer.
-    Ok((unsafe { NonNull::new_unchecked((*raw).sd.get()) }, mem))
+    // A failed registration keeps nothing: dropping `block` frees it all.
+    to_result(ret)?;
+    Ok(SubdevHold::new(block))
 }
 
 struct EntityOps(bindings::media_entity_operations);
@@ -766,26 +693,18 @@ fn node_fops() -> Result<*const bindings::v4l2_file_operations> {
     Ok(addr as *const _)
 }
 
-/// Creates the `/dev/v4l-subdevN` node of a subdev from [`register`].
-///
-/// # Safety
-///
-/// `sd` came from [`register`], is registered and has no node yet.
-pub(super) unsafe fn register_node(sd: NonNull<bindings::v4l2_subdev>) -> Result {
-    let fops = node_fops()?;
-    // SAFETY: guaranteed by the caller; `fops` is the core's subdev fops.
-    // On failure the helper took its node out again.
-    to_result(unsafe { bindings::rust_helper_register_subdev_node(sd.as_ptr(), fops) })
-}
-
-/// Unregisters a subdev from [`register`]; its memory goes with its release.
+/// Unregisters a subdev from [`register`] and its node (see
+/// [`unregister_node`]); its memory goes with the last reference.
 ///
 /// # Safety
 ///
 /// `sd` came from [`register`] and was not unregistered yet.
 pub(super) unsafe fn unregister(sd: NonNull<bindings::v4l2_subdev>) {
     // SAFETY: guaranteed by the caller.
-    unsafe { bindings::v4l2_device_unregister_subdev(sd.as_ptr()) };
+    unsafe {
+        unregister_node(sd);
+        bindings::v4l2_device_unregister_subdev(sd.as_ptr());
+    }
 }
 
 /// The data of `sd` if it is a [`Subdev<S>`].
@@ -796,7 +715,7 @@ pub(super) unsafe fn unregister(sd: NonNull<bindings::v4l2_subdev>) {
 /// is used only while it stays registered.
 pub(super) unsafe fn data_if<'a, S: Driver>(sd: NonNull<bindings::v4l2_subdev>) -> Option<&'a S> {
     let sd = sd.as_ptr();
-    // SAFETY: every subdev of this module is a `Subdev<_>` (`register` is
+    // SAFETY: every subdev of this module is a `Subdev<_>` (`Block::new` is
     // the only way to make one), which starts with `sd` and `type_id`
     // (`repr(C)`); a registered subdev's data is alive.
     unsafe {
@@ -859,6 +778,258 @@ pub(super) unsafe fn s_stream(sd: NonNull<bindings::v4l2_subdev>, enable: bool) 
         match bindings::rust_helper_v4l2_subdev_s_stream(sd.as_ptr(), enable.into()) {
             r if r == -(bindings::ENOIOCTLCMD as c_int) => Ok(()),
             r => to_result(r),
+        }
+    }
+}
+
+/// The memory of a subdev, refcounted: by whoever registered it
+/// ([`SubdevHold`], [`AsyncRegistration`]) and by its node.
+///
+/// # Invariants
+///
+/// `s` was set up by [`init`] up to `stage`; C uses it only while a
+/// reference exists: the registration's until it unregistered the subdev,
+/// the node's until the node's release ([`node_release`]).
+#[repr(C)]
+struct Block<T: Driver> {
+    // First: a `v4l2_subdev` pointer is a `Subdev<T>` and a `Block<T>`
+    // pointer.
+    s: Subdev<T>,
+    // Written once, by `Block::new` while it is the only user.
+    stage: UnsafeCell<Stage>,
+}
+
+// SAFETY: C serializes its use of the subdev; `T` is `Send + Sync`.
+unsafe impl<T: Driver> Send for Block<T> {}
+// SAFETY: as above.
+unsafe impl<T: Driver> Sync for Block<T> {}
+
+impl<T: Driver> Block<T> {
+    /// Creates the subdev `name`, not registered anywhere.
+    fn new(module: &'static ThisModule, name: &CStr, data: T) -> Result<Arc<Self>> {
+        // Allocated before `data` goes into a `ManuallyDrop`, which a failed
+        // allocation would drop without dropping the data.
+        let block: Arc<Self> = UniqueArc::new_uninit(GFP_KERNEL)?
+            .write(Block {
+                s: Subdev::bare(data)?,
+                stage: UnsafeCell::new(Stage::Bare),
+            })
+            .into();
+        let mut stage = Stage::Bare;
+        // SAFETY: the block is ours alone (one reference, not visible to C)
+        // and does not move inside the `Arc`.
+        let ret = unsafe { init(&block.s, module, name, &mut stage) };
+        // SAFETY: not shared yet: nothing else reads `stage`.
+        unsafe { *block.stage.get() = stage };
+        // On failure, dropping `block` undoes `init` up to `stage`.
+        ret.map(|()| block)
+    }
+}
+
+impl<T: Driver> Drop for Block<T> {
+    fn drop(&mut self) {
+        // SAFETY: the last reference is gone: the subdev is unregistered
+        // and has no node (type invariant).
+        unsafe {
+            let stage = *self.stage.get();
+            if stage >= Stage::State {
+                bindings::v4l2_subdev_cleanup(self.s.sd.get());
+            }
+            if stage >= Stage::Controls {
+                bindings::v4l2_ctrl_handler_free(self.s.hdl.get());
+            }
+            ManuallyDrop::drop(&mut self.s.data);
+        }
+    }
+}
+
+/// Makes the node of a registered subdev: [`SubdevHold::register_node`]
+/// for a subdev of this module's of type `T`.
+pub(crate) type NodeFn = unsafe fn(NonNull<bindings::v4l2_subdev>) -> Result;
+
+/// One reference to the memory of a subdev from [`register`], whatever its
+/// type.
+///
+/// # Invariants
+///
+/// `sd` is the subdev of a `Block<T>` of which this holds a reference
+/// (`Arc::into_raw`), and `put` is `put::<T>`, `node` `register_node::<T>`.
+pub(crate) struct SubdevHold {
+    sd: NonNull<bindings::v4l2_subdev>,
+    put: unsafe fn(NonNull<bindings::v4l2_subdev>),
+    node: NodeFn,
+}
+
+// SAFETY: an `Arc` reference to a `Send + Sync` block.
+unsafe impl Send for SubdevHold {}
+// SAFETY: as above.
+unsafe impl Sync for SubdevHold {}
+
+impl SubdevHold {
+    fn new<T: Driver>(block: Arc<Block<T>>) -> Self {
+        // `s.sd` is at offset 0 of the block (`repr(C)`, first fields).
+        let raw = Arc::into_raw(block);
+        Self {
+            // SAFETY: derived from a non-null `Arc` pointer.
+            sd: unsafe { NonNull::new_unchecked(raw.cast_mut().cast()) },
+            put: put::<T>,
+            node: register_node::<T>,
+        }
+    }
+
+    /// The C subdev.
+    pub(crate) fn sd(&self) -> NonNull<bindings::v4l2_subdev> {
+        self.sd
+    }
+
+    /// The function that makes the subdev's node.
+    pub(crate) fn node_fn(&self) -> NodeFn {
+        self.node
+    }
+}
+
+impl Drop for SubdevHold {
+    fn drop(&mut self) {
+        // SAFETY: our reference (type invariant).
+        unsafe { (self.put)(self.sd) };
+    }
+}
+
+/// # Safety
+///
+/// `sd` is the subdev of a `Block<T>`, and the caller gives up one
+/// reference to it from `Arc::into_raw`.
+unsafe fn put<T: Driver>(sd: NonNull<bindings::v4l2_subdev>) {
+    // SAFETY: guaranteed by the caller.
+    drop(unsafe { Arc::from_raw(sd.as_ptr().cast::<Block<T>>()) });
+}
+
+/// A subdev of device `dev`, registered with v4l2-async until dropped.
+///
+/// # Invariants
+///
+/// `block` is registered with v4l2-async (`__v4l2_async_register_subdev`)
+/// from [`AsyncRegistration::new`] until drop, and its `sd.dev` holds a
+/// device reference of ours until then.
+pub(crate) struct AsyncRegistration<T: Driver> {
+    block: Arc<Block<T>>,
+}
+
+impl<T: Driver> AsyncRegistration<T> {
+    /// Creates the subdev `name` of `dev` (whose firmware node it will be
+    /// matched by) and registers it with v4l2-async: a waiting notifier
+    /// binds it before this returns. Holds a reference to `dev`.
+    pub(crate) fn new(
+        dev: &super::platform::Device<'_>,
+        module: &'static ThisModule,
+        name: &CStr,
+        data: T,
+    ) -> Result<Self> {
+        let block = Block::new(module, name, data)?;
+        let sd = block.s.sd.get();
+        // SAFETY: `sd` is initialized; the device reference taken here is
+        // given back in `drop` (or below), after v4l2-async let go of it.
+        let ret = unsafe {
+            (*sd).dev = bindings::get_device(dev.as_dev_ptr());
+            bindings::__v4l2_async_register_subdev(sd, module.as_ptr())
+        };
+        if let Err(e) = to_result(ret) {
+            // SAFETY: v4l2-async kept nothing; taken just above.
+            unsafe { bindings::put_device((*sd).dev) };
+            // Dropping `block` frees the rest.
+            return Err(e);
+        }
+        Ok(Self { block })
+    }
+
+    /// The C subdev.
+    pub(crate) fn sd(&self) -> NonNull<bindings::v4l2_subdev> {
+        // SAFETY: a field address of a live allocation.
+        unsafe { NonNull::new_unchecked(self.block.s.sd.get()) }
+    }
+}
+
+impl<T: Driver> Drop for AsyncRegistration<T> {
+    fn drop(&mut self) {
+        // SAFETY: registered in `new` (type invariant). This unbinds it
+        // from its notifier (whose `unbind` stops what uses it) and
+        // unregisters it from the `v4l2_device`, which unregisters its node;
+        // the node keeps its own reference until its last user is gone.
+        unsafe {
+            let sd = self.block.s.sd.get();
+            bindings::v4l2_async_unregister_subdev(sd);
+            bindings::put_device((*sd).dev);
+        }
+    }
+}
+
+/// Creates the `/dev/v4l-subdevN` node of a registered subdev; the node
+/// holds a reference to the subdev's memory until its release.
+///
+/// # Safety
+///
+/// `sd` is the subdev of a `Block<T>` (from [`register`] or an
+/// [`AsyncRegistration<T>`]), registered on a `v4l2_device`, without a
+/// node, and kept alive by the caller's reference meanwhile.
+pub(crate) unsafe fn register_node<T: Driver>(sd: NonNull<bindings::v4l2_subdev>) -> Result {
+    let fops = node_fops()?;
+    // SAFETY: `sd` is the first field of a `Block<T>` inside an `Arc`
+    // (guaranteed by the caller); the `ManuallyDrop` leaves the caller's
+    // reference as it is.
+    let shared = ManuallyDrop::new(unsafe { Arc::from_raw(sd.as_ptr().cast::<Block<T>>()) });
+    // The node's own reference.
+    let block = (*shared).clone();
+    let mut registered = false;
+    // SAFETY: guaranteed by the caller; once registered, the node's release
+    // (`node_release`) gives the reference back.
+    let ret = unsafe {
+        bindings::rust_helper_register_subdev_node(
+            sd.as_ptr(),
+            fops,
+            Some(node_release::<T>),
+            &mut registered,
+        )
+    };
+    if registered {
+        // Given back by `node_release`.
+        let _ = Arc::into_raw(block);
+    }
+    to_result(ret)
+}
+
+/// # Safety
+///
+/// The release of a node made by [`register_node::<T>`].
+unsafe extern "C" fn node_release<T: Driver>(vdev: *mut bindings::video_device) {
+    // SAFETY: the node's driver data is its subdev (set by the helper); it
+    // holds a reference, taken in `register_node`, given back last: C
+    // touches neither the node nor the subdev after this returns.
+    // `sd->devnode` was cleared by `unregister_node`, not here: this may
+    // run at any last close, racing a reader of `sd->devnode`.
+    unsafe {
+        let sd = (*vdev).dev.driver_data.cast::<bindings::v4l2_subdev>();
+        bindings::kfree(vdev.cast());
+        drop(Arc::from_raw(sd.cast::<Block<T>>()));
+    }
+}
+
+/// Unregisters the node of a subdev, if it has one, and detaches it from
+/// the subdev at once (its release comes at its last close). The subdev's
+/// unregistration then sees no node, and leaves it alone.
+///
+/// # Safety
+///
+/// `sd` is a registered subdev whose node, if any, came from
+/// [`register_node`]; the caller serializes this with the subdev's
+/// unregistration (a graph's drop; for a bound async subdev, under
+/// v4l2-async's list lock).
+pub(crate) unsafe fn unregister_node(sd: NonNull<bindings::v4l2_subdev>) {
+    // SAFETY: guaranteed by the caller.
+    unsafe {
+        let vdev = (*sd.as_ptr()).devnode;
+        if !vdev.is_null() {
+            bindings::video_unregister_device(vdev);
+            (*sd.as_ptr()).devnode = core::ptr::null_mut();
         }
     }
 }

@@ -14,8 +14,8 @@ use super::{
     bindings,
     ksyms::{symbol_of, Kallsyms},
 };
-use core::marker::PhantomData;
-use kernel::{c_str, prelude::*, str::CStr};
+use core::{marker::PhantomData, ptr::NonNull};
+use kernel::{c_str, prelude::*, str::CStr, types::Opaque};
 
 /// The three statics of v4l2-async.
 ///
@@ -357,4 +357,172 @@ impl<'a> Connection<'a> {
             (self.done && !sd.is_null()).then(|| CStr::from_char_ptr((*sd).name.as_ptr()))
         }
     }
+}
+
+/// What the owner of a [`RootNotifier`] does as its subdevs come and go.
+/// Every callback runs with v4l2-async's list lock held: none may register
+/// or unregister async subdevs or notifiers.
+pub(crate) trait NotifierOps: Send + Sync {
+    /// `sd` matched a connection and is registered on the `v4l2_device`.
+    fn bound(&self, _sd: NonNull<bindings::v4l2_subdev>) -> Result {
+        Ok(())
+    }
+    /// Every connection is bound.
+    fn complete(&self) -> Result;
+    /// `sd` is about to be unregistered from the `v4l2_device`.
+    fn unbind(&self, sd: NonNull<bindings::v4l2_subdev>);
+}
+
+#[repr(C)]
+struct RootInner<T> {
+    n: Opaque<bindings::v4l2_async_notifier>,
+    ops_table: bindings::v4l2_async_notifier_operations,
+    registered: bool,
+    ops: T,
+}
+
+/// A notifier of a `v4l2_device` that waits for subdevs by firmware node.
+///
+/// # Invariants
+///
+/// `inner.n` was initialized by `v4l2_async_nf_init()` on a `v4l2_device`
+/// that outlives this, with `inner.ops_table` (callbacks for `T`) as its
+/// ops; it is registered while `inner.registered`. Dropping it unregisters
+/// it (unbinding its subdevs through `T::unbind`) and frees its
+/// connections.
+pub(crate) struct RootNotifier<T: NotifierOps> {
+    inner: Pin<KBox<RootInner<T>>>,
+}
+
+impl<T: NotifierOps> RootNotifier<T> {
+    /// A notifier for `v4l2_dev`, without connections yet.
+    ///
+    /// # Safety
+    ///
+    /// `v4l2_dev` is registered and outlives the returned notifier.
+    pub(crate) unsafe fn new(v4l2_dev: *mut bindings::v4l2_device, ops: T) -> Result<Self> {
+        // SAFETY: all-zero is "no callback" for the ones not set below.
+        let mut table: bindings::v4l2_async_notifier_operations = unsafe { core::mem::zeroed() };
+        table.bound = Some(bound_callback::<T>);
+        table.complete = Some(complete_callback::<T>);
+        table.unbind = Some(unbind_callback::<T>);
+        let inner = KBox::pin(
+            RootInner {
+                n: Opaque::uninit(),
+                ops_table: table,
+                registered: false,
+                ops,
+            },
+            GFP_KERNEL,
+        )?;
+        // SAFETY: `inner` is pinned and ours; init only sets up the lists
+        // and the owner. The ops table lives in the same allocation.
+        unsafe {
+            let n = inner.n.get();
+            core::ptr::write_bytes(n, 0, 1);
+            bindings::v4l2_async_nf_init(n, v4l2_dev);
+            (*n).ops = &inner.ops_table;
+        }
+        Ok(Self { inner })
+    }
+
+    /// Waits for the subdev whose firmware node is `fwnode` (a reference is
+    /// taken and given back with the connection).
+    ///
+    /// # Safety
+    ///
+    /// `fwnode` is a valid firmware node.
+    pub(crate) unsafe fn add_fwnode(&mut self, fwnode: *mut bindings::fwnode_handle) -> Result {
+        if self.inner.registered {
+            return Err(EBUSY);
+        }
+        // SAFETY: not registered yet, so only we touch its lists.
+        let asc = unsafe {
+            bindings::__v4l2_async_nf_add_fwnode(
+                self.inner.n.get(),
+                fwnode,
+                core::mem::size_of::<bindings::v4l2_async_connection>() as u32,
+            )
+        };
+        kernel::error::from_err_ptr(asc).map(|_| ())
+    }
+
+    /// Registers the notifier: subdevs already there bind now, and
+    /// `complete` may run before this returns.
+    pub(crate) fn register(&mut self) -> Result {
+        // SAFETY: initialized (type invariant) and not registered.
+        kernel::error::to_result(unsafe { bindings::v4l2_async_nf_register(self.inner.n.get()) })?;
+        // SAFETY: only `registered` changes; nothing is moved out.
+        unsafe { Pin::get_unchecked_mut(self.inner.as_mut()).registered = true };
+        Ok(())
+    }
+
+    /// The owner's callbacks.
+    pub(crate) fn ops(&self) -> &T {
+        &self.inner.ops
+    }
+}
+
+impl<T: NotifierOps> Drop for RootNotifier<T> {
+    fn drop(&mut self) {
+        // SAFETY: initialized; unregistering unbinds every bound subdev
+        // (calling `unbind`), cleanup frees the connections.
+        unsafe {
+            if self.inner.registered {
+                bindings::v4l2_async_nf_unregister(self.inner.n.get());
+            }
+            bindings::v4l2_async_nf_cleanup(self.inner.n.get());
+        }
+    }
+}
+
+/// # Safety
+///
+/// `n` is the notifier of a live `RootInner<T>`.
+unsafe fn ops_of<'a, T>(n: *mut bindings::v4l2_async_notifier) -> &'a T {
+    // SAFETY: `n` is the first field of a `RootInner<T>` (`repr(C)`).
+    unsafe { &(*n.cast::<RootInner<T>>()).ops }
+}
+
+/// # Safety
+///
+/// Called by v4l2-async on a notifier of a live `RootInner<T>`.
+unsafe extern "C" fn bound_callback<T: NotifierOps>(
+    n: *mut bindings::v4l2_async_notifier,
+    sd: *mut bindings::v4l2_subdev,
+    _asc: *mut bindings::v4l2_async_connection,
+) -> kernel::ffi::c_int {
+    // SAFETY: installed only on `RootInner<T>` notifiers; the core passes a
+    // registered subdev.
+    let (ops, sd) = unsafe { (ops_of::<T>(n), NonNull::new_unchecked(sd)) };
+    match ops.bound(sd) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// # Safety
+///
+/// Called by v4l2-async on a notifier of a live `RootInner<T>`.
+unsafe extern "C" fn complete_callback<T: NotifierOps>(
+    n: *mut bindings::v4l2_async_notifier,
+) -> kernel::ffi::c_int {
+    // SAFETY: installed only on `RootInner<T>` notifiers.
+    match unsafe { ops_of::<T>(n) }.complete() {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// # Safety
+///
+/// Called by v4l2-async on a notifier of a live `RootInner<T>`.
+unsafe extern "C" fn unbind_callback<T: NotifierOps>(
+    n: *mut bindings::v4l2_async_notifier,
+    sd: *mut bindings::v4l2_subdev,
+    _asc: *mut bindings::v4l2_async_connection,
+) {
+    // SAFETY: as in `bound_callback`.
+    let (ops, sd) = unsafe { (ops_of::<T>(n), NonNull::new_unchecked(sd)) };
+    ops.unbind(sd);
 }

@@ -13,9 +13,11 @@
 use super::{
     bindings,
     media_device::{Info, MediaDevice},
-    platform, subdev, video_device,
+    platform,
+    subdev::{self, NodeFn, SubdevHold},
+    video_device,
 };
-use core::{cell::UnsafeCell, ptr::NonNull};
+use core::ptr::NonNull;
 use kernel::{
     error::to_result,
     prelude::*,
@@ -32,15 +34,11 @@ use kernel::{
 ///   reference count is the lifetime of `self`, `v4l2_dev.mdev` points to
 ///   `mdev`, and `v4l2_dev.release` is [`release_callback::<T>`].
 /// - `mdev` is initialized.
-/// - `subdev_mem` is touched only by [`Registration`] (while it exists) and
-///   by the release callback (after the last reference, so after
-///   `Registration` is gone): never concurrently.
 /// - `self` was allocated as a `KBox<Root<T>>` and is freed only by
 ///   [`release_callback::<T>`].
 pub(crate) struct Root<T> {
     v4l2_dev: Opaque<bindings::v4l2_device>,
     mdev: MediaDevice,
-    subdev_mem: UnsafeCell<KVec<subdev::SubdevMem>>,
     data: T,
 }
 
@@ -92,17 +90,18 @@ unsafe extern "C" fn release_callback<T>(v4l2_dev: *mut bindings::v4l2_device) {
     // SAFETY: the last reference is gone: no node, file or thread uses the
     // media device anymore, and it was unregistered by `Registration::drop`.
     unsafe { (*root).mdev.cleanup() };
-    // SAFETY: allocated as a `KBox` in `Registration::new` (type invariant).
-    // Dropping it also frees the subdevs' memory (`subdev_mem`): every
-    // subdev was released before its node dropped its reference to us.
+    // SAFETY: allocated as a `KBox` in `Device::new` (type invariant).
     drop(unsafe { KBox::from_raw(root) });
 }
 
 /// An entity registered on a [`Root`].
-#[derive(Clone, Copy)]
 enum Entity {
-    Subdev(NonNull<bindings::v4l2_subdev>),
+    /// A subdev of ours; the graph holds a reference to its memory.
+    Subdev(SubdevHold),
     Video(NonNull<bindings::video_device>),
+    /// An async subdev bound to the `v4l2_device` by v4l2-async, which
+    /// also unregisters it; we add it to the graph and give it a node.
+    Bound(NonNull<bindings::v4l2_subdev>, NodeFn),
 }
 
 /// The registration of a [`Root`] and of the entities on it, undone on drop
@@ -119,15 +118,28 @@ pub(crate) struct Registration<T> {
     media_registered: bool,
 }
 
-// SAFETY: the raw subdev pointers are only unregistered in `drop`, which the
-// V4L2 core allows from any thread.
-unsafe impl<T: Send + Sync> Send for Registration<T> {}
-// SAFETY: `&Registration` gives only `&Root<T>`, which is `Sync`.
-unsafe impl<T: Send + Sync> Sync for Registration<T> {}
+/// A `v4l2_device` whose graph comes and goes ([`Registration::on`]), as
+/// async subdevs bind and unbind. Unregistered on drop.
+///
+/// # Invariants
+///
+/// `root`'s `v4l2_device` is registered until drop.
+pub(crate) struct Device<T> {
+    root: ARef<Root<T>>,
+    module: &'static ThisModule,
+}
 
-impl<T: Send + Sync + 'static> Registration<T> {
-    /// Creates and registers the `v4l2_device` and initializes the media
-    /// device for `dev`. Its nodes appear with [`Self::register_nodes`].
+impl<T> Drop for Device<T> {
+    fn drop(&mut self) {
+        // SAFETY: registered (type invariant); its memory stays valid until
+        // our reference (`self.root`) is dropped right after.
+        unsafe { bindings::v4l2_device_unregister(self.root.v4l2_dev_ptr()) };
+    }
+}
+
+impl<T: Send + Sync + 'static> Device<T> {
+    /// Creates and registers the `v4l2_device` for `dev` and initializes
+    /// its media device, not attached yet (see [`Registration::on`]).
     pub(crate) fn new(
         dev: &platform::Device<'_>,
         info: &Info,
@@ -138,7 +150,6 @@ impl<T: Send + Sync + 'static> Registration<T> {
             Root {
                 v4l2_dev: Opaque::uninit(),
                 mdev: MediaDevice::uninit(),
-                subdev_mem: UnsafeCell::new(KVec::new()),
                 data,
             },
             GFP_KERNEL,
@@ -150,7 +161,6 @@ impl<T: Send + Sync + 'static> Registration<T> {
         unsafe {
             core::ptr::write_bytes(v, 0, 1);
             root.mdev.init(dev.as_dev_ptr(), info);
-            (*v).mdev = root.mdev.as_ptr();
             (*v).release = Some(release_callback::<T>);
         }
         // SAFETY: as above.
@@ -163,12 +173,69 @@ impl<T: Send + Sync + 'static> Registration<T> {
         let raw = KBox::into_raw(root);
         // SAFETY: `raw` is non-null, and the registration's initial reference is ours.
         let root = unsafe { ARef::from_raw(NonNull::new_unchecked(raw)) };
-        Ok(Self {
-            root,
-            module,
+        Ok(Self { root, module })
+    }
+
+    /// A counted reference to the top-level object.
+    pub(crate) fn root(&self) -> &ARef<Root<T>> {
+        &self.root
+    }
+}
+
+// SAFETY: the raw subdev pointers are only unregistered in `drop`, which the
+// V4L2 core allows from any thread.
+unsafe impl<T: Send + Sync> Send for Registration<T> {}
+// SAFETY: `&Registration` gives only `&Root<T>`, which is `Sync`.
+unsafe impl<T: Send + Sync> Sync for Registration<T> {}
+
+impl<T: Send + Sync + 'static> Registration<T> {
+    /// A graph on `device`. Attaches the media device to the `v4l2_device`
+    /// for good: subdevs registered from now on join it. Its nodes appear
+    /// with [`Self::register_nodes`].
+    pub(crate) fn on(device: &Device<T>) -> Self {
+        // SAFETY: the `v4l2_device` is registered (invariant of `Device`);
+        // nothing registers on it concurrently (callers hold the notifier's
+        // lock, or are probe).
+        unsafe { (*device.root.v4l2_dev_ptr()).mdev = device.root.mdev.as_ptr() };
+        Self {
+            root: device.root.clone(),
+            module: device.module,
             entities: KVec::new(),
             media_registered: false,
-        })
+        }
+    }
+
+    /// Adds `sd`, an async subdev bound to this `v4l2_device`, to the graph;
+    /// `node` makes its node in [`Self::register_nodes`].
+    ///
+    /// # Safety
+    ///
+    /// `sd` is bound to this `v4l2_device` for as long as this graph exists
+    /// (v4l2-async calls the notifier's `unbind`, which drops the graph,
+    /// before unregistering it), and `node` suits its type.
+    pub(crate) unsafe fn add_bound(
+        &mut self,
+        sd: NonNull<bindings::v4l2_subdev>,
+        node: NodeFn,
+    ) -> Result<usize> {
+        self.entities.reserve(1, GFP_KERNEL)?;
+        // SAFETY: guaranteed by the caller; the media device is initialized.
+        // A subdev that bound while the media device was attached is in it
+        // already, with no links or node yet: registered again, so that ids
+        // and the graph's order follow the topology, whatever order the
+        // subdevs bound in.
+        unsafe {
+            let entity = &raw mut (*sd.as_ptr()).entity;
+            if !(*entity).graph_obj.mdev.is_null() {
+                bindings::media_device_unregister_entity(entity);
+            }
+            to_result(bindings::media_device_register_entity(
+                self.root.mdev.as_ptr(),
+                entity,
+            ))?;
+        }
+        self.entities.push(Entity::Bound(sd, node), GFP_KERNEL)?;
+        Ok(self.entities.len() - 1)
     }
 
     /// A counted reference to the top-level object.
@@ -179,14 +246,10 @@ impl<T: Send + Sync + 'static> Registration<T> {
     /// Creates the subdev `name` of type `S` with its data and registers it
     /// on the `v4l2_device`. Returns its index for [`Self::link`].
     pub(crate) fn add_subdev<S: subdev::Driver>(&mut self, name: &CStr, data: S) -> Result<usize> {
-        // SAFETY: we are the `Registration` (invariant of `Root`).
-        let mem = unsafe { &mut *self.root.subdev_mem.get() };
         // Reserve first so that nothing can fail after the subdev is registered.
         self.entities.reserve(1, GFP_KERNEL)?;
-        mem.reserve(1, GFP_KERNEL)?;
-        let (sd, sd_mem) = subdev::register(self.root.v4l2_dev_ptr(), self.module, name, data)?;
-        self.entities.push(Entity::Subdev(sd), GFP_KERNEL)?;
-        mem.push(sd_mem, GFP_KERNEL)?;
+        let hold = subdev::register(self.root.v4l2_dev_ptr(), self.module, name, data)?;
+        self.entities.push(Entity::Subdev(hold), GFP_KERNEL)?;
         Ok(self.entities.len() - 1)
     }
 
@@ -206,12 +269,13 @@ impl<T: Send + Sync + 'static> Registration<T> {
     }
 
     fn entity(&self, index: usize) -> Result<*mut bindings::media_entity> {
-        let e = *self.entities.get(index).ok_or(EINVAL)?;
-        Ok(match e {
+        Ok(match *self.entities.get(index).ok_or(EINVAL)? {
             // SAFETY: every entity in the list is registered (type invariant).
-            Entity::Subdev(sd) => unsafe { subdev::entity(sd) },
+            Entity::Subdev(ref hold) => unsafe { subdev::entity(hold.sd()) },
             // SAFETY: as above.
             Entity::Video(vdev) => unsafe { video_device::entity(vdev) },
+            // SAFETY: as above.
+            Entity::Bound(sd, _) => unsafe { subdev::entity(sd) },
         })
     }
 
@@ -247,13 +311,19 @@ impl<T: Send + Sync + 'static> Registration<T> {
         // Not `__v4l2_device_register_subdev_nodes()`: see the helper
         // behind `subdev::register_node`.
         for e in &self.entities {
-            if let Entity::Subdev(sd) = *e {
-                // SAFETY: registered by `add_subdev`, without a node so far.
-                if let Err(e) = unsafe { subdev::register_node(sd) } {
-                    // SAFETY: registered just above.
-                    unsafe { mdev.unregister() };
-                    return Err(e);
-                }
+            let ret = match *e {
+                // SAFETY: registered by `add_subdev`, without a node so far;
+                // `hold` keeps it alive.
+                Entity::Subdev(ref hold) => unsafe { (hold.node_fn())(hold.sd()) },
+                // SAFETY: bound (invariant of `add_bound`), without a node:
+                // a graph's drop unregisters the nodes it made.
+                Entity::Bound(sd, node) => unsafe { node(sd) },
+                Entity::Video(_) => Ok(()),
+            };
+            if let Err(e) = ret {
+                // SAFETY: registered just above.
+                unsafe { mdev.unregister() };
+                return Err(e);
             }
         }
         self.media_registered = true;
@@ -271,8 +341,8 @@ impl<T> Drop for Registration<T> {
         // stopping it writes to them: hold every node's memory until all
         // streams are stopped.
         let videos = || {
-            self.entities.iter().rev().filter_map(|e| match *e {
-                Entity::Video(vdev) => Some(vdev),
+            self.entities.iter().rev().filter_map(|e| match e {
+                Entity::Video(vdev) => Some(*vdev),
                 _ => None,
             })
         };
@@ -289,18 +359,30 @@ impl<T> Drop for Registration<T> {
             // SAFETY: the reference taken above.
             unsafe { video_device::put(vdev) };
         }
+        // The graph's references to its subdevs go with `entities`, after
+        // this: each subdev's memory goes then, or at its node's release.
         for e in self.entities.iter().rev() {
-            if let Entity::Subdev(sd) = *e {
+            match *e {
                 // SAFETY: registered by `add_subdev` and not unregistered yet.
-                unsafe { subdev::unregister(sd) };
+                Entity::Subdev(ref hold) => unsafe { subdev::unregister(hold.sd()) },
+                // The subdev stays bound (v4l2-async unregisters it); its
+                // node and its place in the graph go with the graph.
+                // SAFETY: bound (invariant of `add_bound`); the node, if
+                // any, came from its `NodeFn`.
+                Entity::Bound(sd, _) => unsafe {
+                    subdev::unregister_node(sd);
+                    bindings::media_device_unregister_entity(subdev::entity(sd));
+                },
+                Entity::Video(_) => {}
             }
         }
         if self.media_registered {
             // SAFETY: registered by `register_nodes`.
             unsafe { self.root.mdev.unregister() };
         }
-        // SAFETY: registered in `new`; its memory stays valid until our
-        // reference (`self.root`) is dropped right after.
-        unsafe { bindings::v4l2_device_unregister(self.root.v4l2_dev_ptr()) };
+        // The media device stays attached: nodes still open release later,
+        // and their release removes their interface only through it. A
+        // subdev binding before the next graph joins the (unregistered)
+        // media device at once; `add_bound` registers it again.
     }
 }

@@ -5,6 +5,7 @@
 use crate::{
     formats::{self, PixFormat},
     media::{
+        async_graph::Bound,
         v4l2_device::Registration,
         video_device::{self, Caps, StreamStart},
         FrameSizes,
@@ -68,6 +69,10 @@ impl video_device::Driver for Capture {
 }
 
 /// Adds a capture node called `name`.
-pub(crate) fn add(reg: &mut Registration<VimcShared>, name: &'static CStr) -> Result<usize> {
+pub(crate) fn add(
+    reg: &mut Registration<VimcShared>,
+    name: &'static CStr,
+    _bound: &[Bound<'_>],
+) -> Result<usize> {
     reg.add_video(name, Capture, PixFormat::DEFAULT)
 }

@@ -8,6 +8,7 @@ use crate::{
     formats::{self, debayer, MbusFormat},
     frames,
     media::{
+        async_graph::Bound,
         ctrls::Def,
         pipeline::SubdevRef,
         subdev::{self, LockClass, State, Which},
@@ -143,7 +144,11 @@ impl DebayerStage {
 }
 
 /// Adds a debayer called `name`.
-pub(crate) fn add(reg: &mut Registration<VimcShared>, name: &'static CStr) -> Result<usize> {
+pub(crate) fn add(
+    reg: &mut Registration<VimcShared>,
+    name: &'static CStr,
+    _bound: &[Bound<'_>],
+) -> Result<usize> {
     let ctrls = Values::new(CONTROLS)?;
     reg.add_subdev(name, Debayer { ctrls })
 }

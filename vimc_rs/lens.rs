@@ -5,6 +5,7 @@
 use crate::{
     controls::Values,
     media::{
+        async_graph::Bound,
         ctrls::{cid, Def},
         subdev::{self, LockClass},
         v4l2_device::Registration,
@@ -42,7 +43,11 @@ impl subdev::Driver for Lens {
 }
 
 /// Adds a lens called `name`.
-pub(crate) fn add(reg: &mut Registration<VimcShared>, name: &'static CStr) -> Result<usize> {
+pub(crate) fn add(
+    reg: &mut Registration<VimcShared>,
+    name: &'static CStr,
+    _bound: &[Bound<'_>],
+) -> Result<usize> {
     let ctrls = Values::new(CONTROLS)?;
     reg.add_subdev(name, Lens { ctrls })
 }

@@ -7,6 +7,7 @@ use crate::{
     formats::{self, scaler, MbusFormat, Rect},
     frames,
     media::{
+        async_graph::Bound,
         pipeline::SubdevRef,
         subdev::{self, target, LockClass, State, Which},
         v4l2_device::Registration,
@@ -143,6 +144,10 @@ impl ScalerStage {
 }
 
 /// Adds a scaler called `name`.
-pub(crate) fn add(reg: &mut Registration<VimcShared>, name: &'static CStr) -> Result<usize> {
+pub(crate) fn add(
+    reg: &mut Registration<VimcShared>,
+    name: &'static CStr,
+    _bound: &[Bound<'_>],
+) -> Result<usize> {
     reg.add_subdev(name, Scaler)
 }

@@ -6,9 +6,12 @@ use crate::{
     controls::{self, Values},
     formats::{self, sensor, MbusFormat},
     media::{
+        async_graph::Bound,
         ctrls::{cid, Def, Menu, TPG_PATTERN_MAX},
         kthread::ktime_get_ns,
         pipeline::SubdevRef,
+        platform,
+        subdev::AsyncRegistration,
         subdev::{self, LockClass, State, Which},
         tpg::{Tpg, TpgControls, TpgFormat},
         v4l2_device::Registration,
@@ -230,8 +233,25 @@ impl SensorStage {
     }
 }
 
-/// Adds a sensor called `name`.
-pub(crate) fn add(reg: &mut Registration<VimcShared>, name: &'static CStr) -> Result<usize> {
+/// Adds the bound sensor called `name`.
+pub(crate) fn add(
+    reg: &mut Registration<VimcShared>,
+    name: &'static CStr,
+    bound: &[Bound<'_>],
+) -> Result<usize> {
+    bound
+        .iter()
+        .find(|b| b.name().as_bytes() == name.as_bytes())
+        .ok_or(ENODEV)?
+        .add_to::<Sensor, _>(reg)
+}
+
+/// The sensor called `name` of the sensor device `dev`, registered with
+/// v4l2-async until dropped (the device's remove).
+pub(crate) fn register(
+    dev: &platform::Device<'_>,
+    name: &'static CStr,
+) -> Result<AsyncRegistration<Sensor>> {
     let ctrls = Values::new(CONTROLS)?;
-    reg.add_subdev(name, Sensor { ctrls })
+    AsyncRegistration::new(dev, &crate::THIS_MODULE, name, Sensor { ctrls })
 }

@@ -3,11 +3,17 @@
 //! The media graph as data: the entities probe creates, in order, and the
 //! links between them, as in C vimc of 6.12.
 
-use crate::{capture, debayer, lens, media::v4l2_device::Registration, scaler, sensor, VimcShared};
+use crate::{
+    capture, debayer, lens,
+    media::{async_graph::Bound, v4l2_device::Registration},
+    scaler, sensor, VimcShared,
+};
 use kernel::{c_str, prelude::*};
 
-/// Creates one entity and registers it; returns its index in the graph.
-pub(crate) type AddFn = fn(&mut Registration<VimcShared>, &'static CStr) -> Result<usize>;
+/// Creates one entity and registers it (or, for a sensor, adds the bound
+/// one of that name); returns its index in the graph.
+pub(crate) type AddFn =
+    fn(&mut Registration<VimcShared>, &'static CStr, &[Bound<'_>]) -> Result<usize>;
 
 /// One entity of the graph.
 pub(crate) struct Entity {
@@ -72,10 +78,11 @@ pub(crate) const DATA_LINKS: &[DataLink] = &[
 /// Ancillary links: (primary entity, ancillary entity).
 pub(crate) const ANCILLARY_LINKS: &[(usize, usize)] = &[(SENSOR_A, LENS_A), (SENSOR_B, LENS_B)];
 
-/// Creates the whole graph on `reg`, entities first, then links.
-pub(crate) fn build(reg: &mut Registration<VimcShared>) -> Result {
+/// Creates the whole graph on `reg` with the `bound` sensors, entities
+/// first, then links.
+pub(crate) fn build(reg: &mut Registration<VimcShared>, bound: &[Bound<'_>]) -> Result {
     for (i, e) in ENTITIES.iter().enumerate() {
-        let index = (e.add)(reg, e.name)?;
+        let index = (e.add)(reg, e.name, bound)?;
         // Links refer to entities by table position.
         if index != i {
             return Err(EINVAL);
@@ -89,3 +96,11 @@ pub(crate) fn build(reg: &mut Registration<VimcShared>) -> Result {
     }
     Ok(())
 }
+
+/// The sensors, which are devices of their own: (device id, entity name,
+/// software node name).
+pub(crate) const SENSORS: &[(i32, &CStr, &CStr)] = &[
+    (0, c_str!("Sensor A"), c_str!("vimc-sensor-a")),
+    (1, c_str!("Sensor B"), c_str!("vimc-sensor-b")),
+    (2, c_str!("RGB/YUV Input"), c_str!("vimc-rgb-yuv-input")),
+];

@@ -31,7 +31,13 @@ mod streamer;
 mod topology;
 
 use kernel::{c_str, prelude::*};
-use media::{media_device, platform, v4l2_device};
+use media::{
+    async_graph::{AsyncGraph, Bound, GraphBuilder},
+    media_device, platform,
+    subdev::AsyncRegistration,
+    swnode,
+    v4l2_device::{self, Registration},
+};
 
 module! {
     type: VimcModule,
@@ -44,9 +50,25 @@ module! {
 /// Shared by all entities of one device instance.
 pub(crate) struct VimcShared;
 
-/// What probe leaves for remove.
+/// Builds vimc's graph once its sensors have bound.
+struct VimcGraph;
+
+impl GraphBuilder<VimcShared> for VimcGraph {
+    fn build(
+        &self,
+        device: &v4l2_device::Device<VimcShared>,
+        bound: &[Bound<'_>],
+    ) -> Result<Registration<VimcShared>> {
+        let mut reg = Registration::on(device);
+        topology::build(&mut reg, bound)?;
+        reg.register_nodes()?;
+        Ok(reg)
+    }
+}
+
+/// What probe leaves for remove: the device waiting for its sensors.
 pub(crate) struct Vimc {
-    _reg: v4l2_device::Registration<VimcShared>,
+    _graph: AsyncGraph<VimcShared, VimcGraph>,
 }
 
 struct VimcDriver;
@@ -62,27 +84,66 @@ impl platform::Driver for VimcDriver {
             bus_info: c_str!("platform:vimc"),
             hw_revision: 0,
         };
-        let mut reg = v4l2_device::Registration::new(dev, &info, VimcShared, &THIS_MODULE)?;
-        topology::build(&mut reg)?;
-        reg.register_nodes()?;
-        Ok(KBox::new(Vimc { _reg: reg }, GFP_KERNEL)?)
+        let device = v4l2_device::Device::new(dev, &info, VimcShared, &THIS_MODULE)?;
+        let mut nodes = KVec::with_capacity(topology::SENSORS.len(), GFP_KERNEL)?;
+        let mut fwnodes = KVec::with_capacity(topology::SENSORS.len(), GFP_KERNEL)?;
+        for &(_, _, name) in topology::SENSORS {
+            let node = swnode::find(name).ok_or(ENODEV)?;
+            fwnodes.push(node.as_ptr(), GFP_KERNEL)?;
+            nodes.push(node, GFP_KERNEL)?;
+        }
+        // SAFETY: `nodes` holds a reference to each until the notifier took
+        // its own.
+        let graph = unsafe { AsyncGraph::new(device, &fwnodes, VimcGraph)? };
+        drop(nodes);
+        Ok(KBox::new(Vimc { _graph: graph }, GFP_KERNEL)?)
+    }
+}
+
+/// A sensor device's driver: its sensor, registered with v4l2-async.
+struct SensorDriver;
+
+impl platform::Driver for SensorDriver {
+    type Data = KBox<AsyncRegistration<sensor::Sensor>>;
+    const NAME: &'static CStr = c_str!("vimc-sensor");
+
+    fn probe(dev: &platform::Device<'_>) -> Result<Self::Data> {
+        let &(_, name, _) = topology::SENSORS
+            .iter()
+            .find(|s| s.0 == dev.id())
+            .ok_or(ENODEV)?;
+        Ok(KBox::new(sensor::register(dev, name)?, GFP_KERNEL)?)
     }
 }
 
 struct VimcModule {
-    // Field order is drop order: unbind the driver, then remove the device.
+    // Field order is drop order: unbind the drivers, the sensors' first (so
+    // that unloading takes the notifier's unbind path, as a sensor unbind
+    // does), then remove the devices, each before its software node.
+    _sensor_driver: platform::Registration<SensorDriver>,
     _driver: platform::Registration<VimcDriver>,
     _device: platform::DeviceRegistration,
+    _sensors: KVec<platform::DeviceWithNode>,
 }
 
 impl kernel::Module for VimcModule {
     fn init(module: &'static ThisModule) -> Result<Self> {
+        let mut sensors = KVec::with_capacity(topology::SENSORS.len(), GFP_KERNEL)?;
+        for &(id, _, node) in topology::SENSORS {
+            sensors.push(
+                platform::DeviceWithNode::new(c_str!("vimc-sensor"), id, node)?,
+                GFP_KERNEL,
+            )?;
+        }
+        let sensor_driver = platform::Registration::new(module)?;
         let driver = platform::Registration::new(module)?;
         // "vimc.0", as C vimc's device: libcamera names the camera after it.
         let device = platform::DeviceRegistration::new(c_str!("vimc"), 0)?;
         Ok(Self {
+            _sensor_driver: sensor_driver,
             _driver: driver,
             _device: device,
+            _sensors: sensors,
         })
     }
 }

@@ -1,6 +1,7 @@
 # Random calls against unbind/bind (issue 5, test 5), C vimc then vimc_rs:
 # four vstress processes loop open/close, formats, buffers, streaming and
-# controls on random nodes for 60 s while a fifth loops unbind/bind. No
+# controls on random nodes for 60 s while a fifth loops unbind/bind (on
+# vimc_rs, of vimc.0 or of one of its sensor devices). No
 # call may hang (a call still waiting after 2 s must be interruptible:
 # vstress interrupts and counts it), nothing may crash or leak; afterwards
 # the device works.
@@ -12,7 +13,7 @@
 drv=/sys/bus/platform/drivers/vimc
 
 scenario() { # DRIVER
-	local secs=60 binds=0 k pids= r=1
+	local secs=60 binds=0 k pids= r=1 t td
 	modprobe $1
 	for k in 1 2 3 4; do
 		vstress $secs $((k * 7919)) > /tmp/vs$k.out 2>&1 &
@@ -22,9 +23,16 @@ scenario() { # DRIVER
 	while [ $(cut -d. -f1 /proc/uptime) -lt $end ]; do
 		r=$(( (r * 1103515245 + 12345) % 2147483648 ))
 		sleep 0.$((r % 10))
-		echo vimc.0 > $drv/unbind || fail "unbind #$binds"
+		# On vimc_rs, half the unbinds are of a sensor device: the graph
+		# goes through the notifier's unbind instead.
+		if [ $1 = vimc_rs ] && [ $((r / 8 % 2)) = 1 ]; then
+			t=vimc-sensor.$((r / 32 % 3)) td=/sys/bus/platform/drivers/vimc-sensor
+		else
+			t=vimc.0 td=$drv
+		fi
+		echo $t > $td/unbind || fail "unbind $t #$binds"
 		sleep 0.$((r / 16 % 5))
-		echo vimc.0 > $drv/bind || fail "bind #$binds"
+		echo $t > $td/bind || fail "bind $t #$binds"
 		binds=$((binds + 1))
 	done
 	# Every call is interruptible or ends with the frame in progress (a

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A media graph that waits for async subdevs: built when all have bound,
+//! torn down as soon as one goes, built again when it is back.
+//!
+//! The graph ([`Registration`]) is owned here, not by the driver: it is
+//! dropped before v4l2-async unregisters any of the subdevs it uses, so the
+//! [`Bound`] subdevs a driver adds to it stay valid for its whole life.
+//! See docs/async-plan.md.
+
+use super::{
+    bindings, subdev,
+    v4l2_async::{NotifierOps, RootNotifier},
+    v4l2_device::{Device, Registration},
+};
+use core::{cell::UnsafeCell, marker::PhantomData, ptr::NonNull};
+use kernel::{prelude::*, str::CStr};
+
+/// A subdev bound to the device, valid for the duration of `complete`
+/// (and, once added with [`Bound::add_to`], for the graph's life).
+pub(crate) struct Bound<'a> {
+    sd: NonNull<bindings::v4l2_subdev>,
+    _p: PhantomData<&'a ()>,
+}
+
+impl Bound<'_> {
+    /// The subdev's name.
+    pub(crate) fn name(&self) -> &CStr {
+        // SAFETY: a bound subdev is alive; its name is NUL-terminated.
+        unsafe { CStr::from_char_ptr((*self.sd.as_ptr()).name.as_ptr()) }
+    }
+
+    /// Adds it to `graph` if it is a subdev of type `S` of this module, with
+    /// a node made by [`Registration::register_nodes`]. Returns its index.
+    pub(crate) fn add_to<S: subdev::Driver, D: Send + Sync + 'static>(
+        &self,
+        graph: &mut Registration<D>,
+    ) -> Result<usize> {
+        // SAFETY: bound now; `data_if` only reads the subdev's own fields.
+        if unsafe { subdev::data_if::<S>(self.sd) }.is_none() {
+            return Err(EINVAL);
+        }
+        // SAFETY: the graph is dropped (by `unbind_all`) before v4l2-async
+        // unregisters the subdev; it is an async subdev of type `S`.
+        unsafe { graph.add_bound(self.sd, subdev::register_node::<S>) }
+    }
+}
+
+/// What a driver builds once every awaited subdev has bound.
+pub(crate) trait GraphBuilder<D>: Send + Sync {
+    /// Builds the graph on `device` from the `bound` subdevs.
+    fn build(&self, device: &Device<D>, bound: &[Bound<'_>]) -> Result<Registration<D>>;
+}
+
+/// # Invariants
+///
+/// `graph` and `bound` are touched only from the notifier's callbacks,
+/// which v4l2-async serializes with its list lock, and from `drop` (after
+/// the notifier was unregistered).
+struct State<D, B> {
+    device: Device<D>,
+    graph: UnsafeCell<Option<Registration<D>>>,
+    /// Bound subdevs; `None` is a free slot.
+    bound: UnsafeCell<KVec<Option<NonNull<bindings::v4l2_subdev>>>>,
+    builder: B,
+}
+
+// SAFETY: the cells are serialized by v4l2-async's list lock (invariant).
+unsafe impl<D: Send + Sync, B: Send + Sync> Send for State<D, B> {}
+// SAFETY: as above.
+unsafe impl<D: Send + Sync, B: Send + Sync> Sync for State<D, B> {}
+
+impl<D: Send + Sync + 'static, B: GraphBuilder<D>> NotifierOps for State<D, B> {
+    fn bound(&self, sd: NonNull<bindings::v4l2_subdev>) -> Result {
+        // SAFETY: under the list lock (type invariant).
+        let bound = unsafe { &mut *self.bound.get() };
+        match bound.iter_mut().find(|b| b.is_none()) {
+            Some(slot) => *slot = Some(sd),
+            None => bound.push(Some(sd), GFP_KERNEL)?,
+        }
+        Ok(())
+    }
+
+    fn complete(&self) -> Result {
+        // SAFETY: under the list lock (type invariant).
+        let (graph, bound) = unsafe { (&mut *self.graph.get(), &*self.bound.get()) };
+        let mut tokens = KVec::with_capacity(bound.len(), GFP_KERNEL)?;
+        for &sd in bound.iter().flatten() {
+            tokens.push(
+                Bound {
+                    sd,
+                    _p: PhantomData,
+                },
+                GFP_KERNEL,
+            )?;
+        }
+        // A graph left from an earlier complete goes first.
+        *graph = None;
+        *graph = Some(self.builder.build(&self.device, &tokens)?);
+        Ok(())
+    }
+
+    fn unbind(&self, sd: NonNull<bindings::v4l2_subdev>) {
+        // SAFETY: under the list lock (type invariant).
+        let (graph, bound) = unsafe { (&mut *self.graph.get(), &mut *self.bound.get()) };
+        // The graph uses every bound subdev: it goes before this one does.
+        *graph = None;
+        if let Some(slot) = bound.iter_mut().find(|b| **b == Some(sd)) {
+            *slot = None;
+        }
+    }
+}
+
+/// A device, the async subdevs it waits for, and the graph `B` builds
+/// from them. Dropping it unbinds them (dropping the graph) and
+/// unregisters the device.
+pub(crate) struct AsyncGraph<D: Send + Sync + 'static, B: GraphBuilder<D>> {
+    notifier: RootNotifier<State<D, B>>,
+}
+
+impl<D: Send + Sync + 'static, B: GraphBuilder<D>> AsyncGraph<D, B> {
+    /// Waits on `device` for the subdevs whose firmware nodes are
+    /// `fwnodes`; the graph is built as soon as all are bound (before this
+    /// returns if they already are).
+    ///
+    /// # Safety
+    ///
+    /// Each of `fwnodes` is a valid firmware node.
+    pub(crate) unsafe fn new(
+        device: Device<D>,
+        fwnodes: &[*mut bindings::fwnode_handle],
+        builder: B,
+    ) -> Result<Self> {
+        let v4l2_dev = device.root().v4l2_dev_ptr();
+        let state = State {
+            device,
+            graph: UnsafeCell::new(None),
+            bound: UnsafeCell::new(KVec::new()),
+            builder,
+        };
+        // SAFETY: the `v4l2_device` lives in `state`, which the notifier
+        // owns and drops after unregistering itself.
+        let mut notifier = unsafe { RootNotifier::new(v4l2_dev, state)? };
+        for &f in fwnodes {
+            // SAFETY: guaranteed by the caller.
+            unsafe { notifier.add_fwnode(f)? };
+        }
+        notifier.register()?;
+        Ok(Self { notifier })
+    }
+
+    /// The device.
+    pub(crate) fn device(&self) -> &Device<D> {
+        &self.notifier.ops().device
+    }
+}

@@ -1,0 +1,66 @@
+# vimc_rs through v4l2-async (issue 6): the sensors are devices of their
+# own (vimc-sensor.N, with software nodes), bound to the vimc device's
+# notifier. The dumps list exactly the expected subdevs and connections
+# before, during and after a sensor unbinds and binds again; the graph
+# comes back the same but for ids; a stream through an unbinding sensor
+# stops cleanly; 100 sensor unbind/bind cycles with the dumps read in a
+# loop beside them leave nothing behind.
+# timeout: 1200
+. /vimc-rs/tests/lib.inc
+d=/sys/kernel/debug/async_debugfs
+sdrv=/sys/bus/platform/drivers/vimc-sensor
+modprobe async_debugfs
+modprobe vimc_rs
+# Ids aside (continuation lines are indented to the id's width).
+graph() { media-ctl -d /dev/media0 -p | sed 's/entity [0-9]*:/entity:/; s/^  */  /'; }
+
+cat $d/subdevs $d/notifiers
+for n in "Sensor A" "Sensor B" "RGB/YUV Input"; do
+	e=$(echo "$n" | sed 's/ /\\\\x20/g')
+	grep -q "^subdev name=$e .* driver=vimc-sensor owner=vimc_rs .* bound=yes notifiers=0x" $d/subdevs ||
+		fail "$n not listed as bound"
+done
+[ "$(grep -c '^conn .* state=done' $d/notifiers)" = 3 ] || fail "expected 3 done connections"
+graph > /tmp/g0 || fail "no graph after load"
+grep -c '^- entity' /tmp/g0 | grep -qx 11 || fail "graph has not 11 entities"
+
+echo vimc-sensor.0 > $sdrv/unbind
+cat $d/subdevs $d/notifiers
+[ ! -e /dev/media0 ] || fail "graph still there without Sensor A"
+[ "$(grep -c '^conn .* state=waiting' $d/notifiers)" = 1 ] || fail "expected 1 waiting connection"
+grep -q '^subdev name=Sensor\\x20A ' $d/subdevs && fail "Sensor A still listed after its unbind"
+[ "$(grep -c '^subdev .* bound=yes' $d/subdevs)" = 2 ] || fail "expected 2 bound sensors"
+
+echo vimc-sensor.0 > $sdrv/bind
+graph > /tmp/g1 || fail "no graph after rebind"
+diff -u /tmp/g0 /tmp/g1 || fail "graph differs after rebind (ids aside)"
+[ "$(grep -c '^conn .* state=done' $d/notifiers)" = 3 ] || fail "expected 3 done connections again"
+
+# A stream through Sensor A while it goes.
+pipeline_fmt "Sensor A" SRGGB8_1X8 64 48 - 64x48 || fail "formats"
+v4l2-ctl -d "$(node "Raw Capture 0")" --stream-mmap --stream-count=100000 --stream-to=/dev/null > /tmp/s.out 2>&1 &
+sp=$!
+sleep 2
+echo vimc-sensor.0 > $sdrv/unbind
+i=0; while kill -0 $sp 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+kill -0 $sp 2>/dev/null && { kill $sp; fail "stream still running 10 s after its sensor went"; }
+wait $sp || true
+echo vimc-sensor.0 > $sdrv/bind
+
+( while [ ! -e /tmp/stop ]; do cat $d/subdevs $d/notifiers $d/stale > /dev/null; done ) &
+reader=$!
+i=0; r=1
+while [ $i -lt 100 ]; do
+	r=$(( (r * 1103515245 + 12345) % 2147483648 ))
+	s=vimc-sensor.$((r % 3))
+	echo $s > $sdrv/unbind || fail "unbind $s #$i"
+	echo $s > $sdrv/bind || fail "bind $s #$i"
+	i=$((i + 1))
+done
+touch /tmp/stop; wait $reader
+graph > /tmp/g2 || fail "no graph after the cycles"
+diff -u /tmp/g0 /tmp/g2 || fail "graph differs after the cycles"
+modprobe -r vimc_rs
+[ -z "$(cat $d/subdevs $d/notifiers $d/stale)" ] || fail "left after unload: $(cat $d/subdevs $d/notifiers)"
+rmmod async_debugfs
+echo "$i sensor unbind/bind cycles, lists empty after unload"

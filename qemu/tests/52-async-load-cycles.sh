@@ -1,0 +1,46 @@
+# vimc_rs through v4l2-async (issue 6): load/unload cycles of vimc_rs with
+# async_debugfs's three files read in a loop beside them. In each cycle a
+# sensor unbinds and binds again while the graph is up, and the dumps must
+# say exactly that at each step; after each unload the three files are
+# empty (no subdev, notifier or stale entry left behind).
+# timeout: 2400
+. /vimc-rs/tests/lib.inc
+d=/sys/kernel/debug/async_debugfs
+sdrv=/sys/bus/platform/drivers/vimc-sensor
+modprobe async_debugfs
+
+# expect BOUND DONE WAITING: the dumps hold BOUND bound vimc_rs sensors, one
+# notifier owned by vimc's v4l2_device, DONE done and WAITING waiting
+# connections, and nothing stale.
+expect() {
+	cat $d/subdevs $d/notifiers > /tmp/dump
+	[ "$(grep -c '^subdev .* driver=vimc-sensor owner=vimc_rs .* bound=yes notifiers=0x' /tmp/dump)" = $1 ] &&
+	[ "$(grep -c '^subdev ' /tmp/dump)" = $1 ] &&
+	[ "$(grep -c '^notifier .* owner=v4l2_dev:vimc.x20vimc.0$' /tmp/dump)" = 1 ] &&
+	[ "$(grep -c '^conn .* state=done subdev=' /tmp/dump)" = $2 ] &&
+	[ "$(grep -c '^conn .* state=waiting subdev=none$' /tmp/dump)" = $3 ] &&
+	[ -z "$(cat $d/stale)" ] || { cat /tmp/dump $d/stale; return 1; }
+}
+
+( while [ ! -e /tmp/stop ]; do cat $d/subdevs $d/notifiers $d/stale > /dev/null; done ) &
+reader=$!
+n=$(count 100 100)
+i=0; r=7
+while [ $i -lt $n ]; do
+	modprobe vimc_rs || fail "load #$i"
+	expect 3 3 0 || fail "after load #$i"
+	r=$(( (r * 1103515245 + 12345) % 2147483648 ))
+	s=vimc-sensor.$((r % 3))
+	echo $s > $sdrv/unbind || fail "unbind $s #$i"
+	expect 2 2 1 || fail "after unbind $s #$i"
+	[ ! -e /dev/media0 ] || fail "graph still there without $s #$i"
+	echo $s > $sdrv/bind || fail "bind $s #$i"
+	expect 3 3 0 || fail "after bind $s #$i"
+	[ -e /dev/media0 ] || fail "no graph after bind $s #$i"
+	modprobe -r vimc_rs || fail "unload #$i"
+	[ -z "$(cat $d/subdevs $d/notifiers $d/stale)" ] || fail "left after unload #$i: $(cat $d/subdevs $d/notifiers $d/stale)"
+	i=$((i + 1))
+done
+touch /tmp/stop; wait $reader
+rmmod async_debugfs
+echo "$i load/unload cycles with a sensor unbind/bind each, dumps as expected, lists empty after each unload"
