@@ -137,7 +137,8 @@ impl kernel::Module for VimcModule {
         }
         let sensor_driver = platform::Registration::new(module)?;
         let driver = platform::Registration::new(module)?;
-        // "vimc.0", as C vimc's device: libcamera names the camera after it.
+        // "vimc.0", as C vimc's device (libcamera's vimc pipeline handler
+        // matches its media device; it names cameras after the sensors').
         let device = platform::DeviceRegistration::new(c_str!("vimc"), 0)?;
         Ok(Self {
             _sensor_driver: sensor_driver,
