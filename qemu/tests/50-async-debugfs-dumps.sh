@@ -17,8 +17,7 @@ grep -Eq '^subdev name=tidy-dphy sd=0x[0-9a-f]+ dev=none driver=none owner=leaky
 rmmod leaky_async
 [ -z "$(cat $d/subdevs)" ] || fail "subdev left after unload: $(cat $d/subdevs)"
 
-( while [ ! -e /tmp/stop ]; do cat $d/subdevs $d/notifiers $d/stale > /dev/null; done ) &
-reader=$!
+dumps_reader_start $d
 i=0
 while [ $i -lt 100 ]; do
 	modprobe leaky_async || fail "load #$i"
@@ -26,7 +25,7 @@ while [ $i -lt 100 ]; do
 	rmmod leaky_async || fail "unload #$i"
 	i=$((i + 1))
 done
-touch /tmp/stop; wait $reader
+dumps_reader_stop || fail "the read loop failed or never read the dumps"
 [ -z "$(cat $d/subdevs $d/stale)" ] || fail "left after $i cycles: $(cat $d/subdevs)"
 modprobe -r async_debugfs
 echo "$i cycles, lists empty"

@@ -47,8 +47,7 @@ kill -0 $sp 2>/dev/null && { kill $sp; fail "stream still running 10 s after its
 wait $sp || true
 echo vimc-sensor.0 > $sdrv/bind
 
-( while [ ! -e /tmp/stop ]; do cat $d/subdevs $d/notifiers $d/stale > /dev/null; done ) &
-reader=$!
+dumps_reader_start $d
 i=0; r=1
 while [ $i -lt 100 ]; do
 	r=$(( (r * 1103515245 + 12345) % 2147483648 ))
@@ -57,7 +56,7 @@ while [ $i -lt 100 ]; do
 	echo $s > $sdrv/bind || fail "bind $s #$i"
 	i=$((i + 1))
 done
-touch /tmp/stop; wait $reader
+dumps_reader_stop || fail "the read loop failed or never read the dumps"
 graph > /tmp/g2 || fail "no graph after the cycles"
 diff -u /tmp/g0 /tmp/g2 || fail "graph differs after the cycles"
 modprobe -r vimc_rs

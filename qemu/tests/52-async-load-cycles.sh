@@ -22,8 +22,7 @@ expect() {
 	[ -z "$(cat $d/stale)" ] || { cat /tmp/dump $d/stale; return 1; }
 }
 
-( while [ ! -e /tmp/stop ]; do cat $d/subdevs $d/notifiers $d/stale > /dev/null; done ) &
-reader=$!
+dumps_reader_start $d
 n=$(count 100 100)
 i=0; r=7
 while [ $i -lt $n ]; do
@@ -41,6 +40,6 @@ while [ $i -lt $n ]; do
 	[ -z "$(cat $d/subdevs $d/notifiers $d/stale)" ] || fail "left after unload #$i: $(cat $d/subdevs $d/notifiers $d/stale)"
 	i=$((i + 1))
 done
-touch /tmp/stop; wait $reader
+dumps_reader_stop || fail "the read loop failed or never read the dumps"
 rmmod async_debugfs
 echo "$i load/unload cycles with a sensor unbind/bind each, dumps as expected, lists empty after each unload"
