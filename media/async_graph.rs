@@ -10,6 +10,7 @@
 
 use super::{
     bindings, subdev,
+    swnode::FwnodeRef,
     v4l2_async::{NotifierOps, RootNotifier},
     v4l2_device::{Device, Registration},
 };
@@ -40,8 +41,8 @@ impl Bound<'_> {
         if unsafe { subdev::data_if::<S>(self.sd) }.is_none() {
             return Err(EINVAL);
         }
-        // SAFETY: the graph is dropped (by `unbind_all`) before v4l2-async
-        // unregisters the subdev; it is an async subdev of type `S`.
+        // SAFETY: the graph is dropped (by the notifier's `unbind`) before
+        // v4l2-async unregisters the subdev; it is an async subdev of type `S`.
         unsafe { graph.add_bound(self.sd, subdev::register_node::<S>) }
     }
 }
@@ -122,15 +123,7 @@ impl<D: Send + Sync + 'static, B: GraphBuilder<D>> AsyncGraph<D, B> {
     /// Waits on `device` for the subdevs whose firmware nodes are
     /// `fwnodes`; the graph is built as soon as all are bound (before this
     /// returns if they already are).
-    ///
-    /// # Safety
-    ///
-    /// Each of `fwnodes` is a valid firmware node.
-    pub(crate) unsafe fn new(
-        device: Device<D>,
-        fwnodes: &[*mut bindings::fwnode_handle],
-        builder: B,
-    ) -> Result<Self> {
+    pub(crate) fn new(device: Device<D>, fwnodes: &[FwnodeRef], builder: B) -> Result<Self> {
         let v4l2_dev = device.root().v4l2_dev_ptr();
         let state = State {
             device,
@@ -141,16 +134,12 @@ impl<D: Send + Sync + 'static, B: GraphBuilder<D>> AsyncGraph<D, B> {
         // SAFETY: the `v4l2_device` lives in `state`, which the notifier
         // owns and drops after unregistering itself.
         let mut notifier = unsafe { RootNotifier::new(v4l2_dev, state)? };
-        for &f in fwnodes {
-            // SAFETY: guaranteed by the caller.
-            unsafe { notifier.add_fwnode(f)? };
+        for f in fwnodes {
+            // SAFETY: `f` holds a reference to the node; the connection
+            // takes its own.
+            unsafe { notifier.add_fwnode(f.as_ptr())? };
         }
         notifier.register()?;
         Ok(Self { notifier })
-    }
-
-    /// The device.
-    pub(crate) fn device(&self) -> &Device<D> {
-        &self.notifier.ops().device
     }
 }

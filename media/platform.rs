@@ -193,7 +193,7 @@ impl Drop for DeviceRegistration {
 pub(crate) struct DeviceWithNode {
     // Field order is drop order.
     _dev: DeviceRegistration,
-    node: SoftwareNode,
+    _node: SoftwareNode,
 }
 
 impl DeviceWithNode {
@@ -203,11 +203,9 @@ impl DeviceWithNode {
         let node = SoftwareNode::new(node_name)?;
         // SAFETY: `node` is dropped after the device (field order).
         let dev = unsafe { DeviceRegistration::with_fwnode(name, id, node.fwnode())? };
-        Ok(Self { _dev: dev, node })
-    }
-
-    /// The device's firmware node, for async matching.
-    pub(crate) fn node(&self) -> &SoftwareNode {
-        &self.node
+        Ok(Self {
+            _dev: dev,
+            _node: node,
+        })
     }
 }

@@ -18,7 +18,6 @@ use super::{bindings, copy_cstr, ctrls, ksyms::Kallsyms, to_c_int, FrameSizes};
 use crate::formats::{Colorimetry, MbusFormat, Rect};
 use core::{
     any::TypeId,
-    cell::UnsafeCell,
     marker::PhantomData,
     mem::ManuallyDrop,
     ptr::{null_mut, NonNull},
@@ -549,7 +548,7 @@ unsafe extern "C" fn set_selection<T: Driver>(
     to_c_int(ret)
 }
 
-/// How far [`register`] got.
+/// How far [`init`] got.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Stage {
     Bare,
@@ -632,8 +631,8 @@ unsafe fn init<T: Driver>(
 }
 
 /// Creates the subdev `name` of type `T` and registers it on `v4l2_dev`.
-/// Its node comes with [`SubdevHold::register_node`]; it is unregistered
-/// by [`unregister`].
+/// Its node comes with [`SubdevHold::node_fn`]; it is unregistered by
+/// [`unregister`].
 pub(super) fn register<T: Driver>(
     v4l2_dev: *mut bindings::v4l2_device,
     module: &'static ThisModule,
@@ -795,8 +794,7 @@ struct Block<T: Driver> {
     // First: a `v4l2_subdev` pointer is a `Subdev<T>` and a `Block<T>`
     // pointer.
     s: Subdev<T>,
-    // Written once, by `Block::new` while it is the only user.
-    stage: UnsafeCell<Stage>,
+    stage: Stage,
 }
 
 // SAFETY: C serializes its use of the subdev; `T` is `Send + Sync`.
@@ -809,20 +807,16 @@ impl<T: Driver> Block<T> {
     fn new(module: &'static ThisModule, name: &CStr, data: T) -> Result<Arc<Self>> {
         // Allocated before `data` goes into a `ManuallyDrop`, which a failed
         // allocation would drop without dropping the data.
-        let block: Arc<Self> = UniqueArc::new_uninit(GFP_KERNEL)?
-            .write(Block {
-                s: Subdev::bare(data)?,
-                stage: UnsafeCell::new(Stage::Bare),
-            })
-            .into();
-        let mut stage = Stage::Bare;
-        // SAFETY: the block is ours alone (one reference, not visible to C)
-        // and does not move inside the `Arc`.
-        let ret = unsafe { init(&block.s, module, name, &mut stage) };
-        // SAFETY: not shared yet: nothing else reads `stage`.
-        unsafe { *block.stage.get() = stage };
+        let mut block = UniqueArc::new_uninit(GFP_KERNEL)?.write(Block {
+            s: Subdev::bare(data)?,
+            stage: Stage::Bare,
+        });
+        let b = &mut *block;
+        // SAFETY: the block is ours alone (not visible to C) and does not
+        // move: turning the `UniqueArc` into an `Arc` keeps its place.
+        let ret = unsafe { init(&b.s, module, name, &mut b.stage) };
         // On failure, dropping `block` undoes `init` up to `stage`.
-        ret.map(|()| block)
+        ret.map(|()| block.into())
     }
 }
 
@@ -831,7 +825,7 @@ impl<T: Driver> Drop for Block<T> {
         // SAFETY: the last reference is gone: the subdev is unregistered
         // and has no node (type invariant).
         unsafe {
-            let stage = *self.stage.get();
+            let stage = self.stage;
             if stage >= Stage::State {
                 bindings::v4l2_subdev_cleanup(self.s.sd.get());
             }
@@ -843,8 +837,8 @@ impl<T: Driver> Drop for Block<T> {
     }
 }
 
-/// Makes the node of a registered subdev: [`SubdevHold::register_node`]
-/// for a subdev of this module's of type `T`.
+/// Makes the node of a registered subdev: [`register_node::<T>`] for a
+/// subdev of this module's of type `T`.
 pub(crate) type NodeFn = unsafe fn(NonNull<bindings::v4l2_subdev>) -> Result;
 
 /// One reference to the memory of a subdev from [`register`], whatever its
@@ -940,12 +934,6 @@ impl<T: Driver> AsyncRegistration<T> {
             return Err(e);
         }
         Ok(Self { block })
-    }
-
-    /// The C subdev.
-    pub(crate) fn sd(&self) -> NonNull<bindings::v4l2_subdev> {
-        // SAFETY: a field address of a live allocation.
-        unsafe { NonNull::new_unchecked(self.block.s.sd.get()) }
     }
 }
 

@@ -13,6 +13,7 @@
 use super::{
     bindings,
     ksyms::{symbol_of, Kallsyms},
+    to_c_int,
 };
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::{c_str, prelude::*, str::CStr, types::Opaque};
@@ -456,11 +457,6 @@ impl<T: NotifierOps> RootNotifier<T> {
         unsafe { Pin::get_unchecked_mut(self.inner.as_mut()).registered = true };
         Ok(())
     }
-
-    /// The owner's callbacks.
-    pub(crate) fn ops(&self) -> &T {
-        &self.inner.ops
-    }
 }
 
 impl<T: NotifierOps> Drop for RootNotifier<T> {
@@ -495,10 +491,7 @@ unsafe extern "C" fn bound_callback<T: NotifierOps>(
     // SAFETY: installed only on `RootInner<T>` notifiers; the core passes a
     // registered subdev.
     let (ops, sd) = unsafe { (ops_of::<T>(n), NonNull::new_unchecked(sd)) };
-    match ops.bound(sd) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    to_c_int(ops.bound(sd))
 }
 
 /// # Safety
@@ -508,10 +501,7 @@ unsafe extern "C" fn complete_callback<T: NotifierOps>(
     n: *mut bindings::v4l2_async_notifier,
 ) -> kernel::ffi::c_int {
     // SAFETY: installed only on `RootInner<T>` notifiers.
-    match unsafe { ops_of::<T>(n) }.complete() {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    to_c_int(unsafe { ops_of::<T>(n) }.complete())
 }
 
 /// # Safety

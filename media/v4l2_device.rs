@@ -104,8 +104,8 @@ enum Entity {
     Bound(NonNull<bindings::v4l2_subdev>, NodeFn),
 }
 
-/// The registration of a [`Root`] and of the entities on it, undone on drop
-/// (the platform driver's remove).
+/// A graph: the entities registered on a [`Root`], undone on drop (when the
+/// notifier's unbind or the device's remove drops it).
 ///
 /// # Invariants
 ///
@@ -238,11 +238,6 @@ impl<T: Send + Sync + 'static> Registration<T> {
         Ok(self.entities.len() - 1)
     }
 
-    /// A counted reference to the top-level object.
-    pub(crate) fn root(&self) -> &ARef<Root<T>> {
-        &self.root
-    }
-
     /// Creates the subdev `name` of type `S` with its data and registers it
     /// on the `v4l2_device`. Returns its index for [`Self::link`].
     pub(crate) fn add_subdev<S: subdev::Driver>(&mut self, name: &CStr, data: S) -> Result<usize> {
@@ -335,8 +330,8 @@ impl<T> Drop for Registration<T> {
     fn drop(&mut self) {
         // Video nodes first: that stops their streams, so no streamer uses a
         // subdev once subdevs go (`pipeline` relies on it). Then the
-        // subdevs, in reverse order of creation. Each entity's release
-        // callback runs now or when the last user of its node goes.
+        // subdevs, in reverse order of creation. Each entity's memory goes
+        // now or when the last user of its node goes.
         // A stream's pipeline spans the pads of other video nodes, and
         // stopping it writes to them: hold every node's memory until all
         // streams are stopped.

@@ -86,16 +86,10 @@ impl platform::Driver for VimcDriver {
         };
         let device = v4l2_device::Device::new(dev, &info, VimcShared, &THIS_MODULE)?;
         let mut nodes = KVec::with_capacity(topology::SENSORS.len(), GFP_KERNEL)?;
-        let mut fwnodes = KVec::with_capacity(topology::SENSORS.len(), GFP_KERNEL)?;
         for &(_, _, name) in topology::SENSORS {
-            let node = swnode::find(name).ok_or(ENODEV)?;
-            fwnodes.push(node.as_ptr(), GFP_KERNEL)?;
-            nodes.push(node, GFP_KERNEL)?;
+            nodes.push(swnode::find(name).ok_or(ENODEV)?, GFP_KERNEL)?;
         }
-        // SAFETY: `nodes` holds a reference to each until the notifier took
-        // its own.
-        let graph = unsafe { AsyncGraph::new(device, &fwnodes, VimcGraph)? };
-        drop(nodes);
+        let graph = AsyncGraph::new(device, &nodes, VimcGraph)?;
         Ok(KBox::new(Vimc { _graph: graph }, GFP_KERNEL)?)
     }
 }
