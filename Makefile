@@ -4,14 +4,16 @@ SHELL := /bin/bash
 CACHE ?= $(HOME)/.cache/vimc-rs
 export VIMC_RS_CACHE := $(CACHE)
 FLAVOUR ?= debug
-# Lazy: the key needs the tools that `deps` installs.
-KDIR ?= $(shell scripts/kernel.sh --path $(FLAVOUR))
+# Lazy, since the key needs the tools that `deps` installs, but worked out
+# once per make: kernel.sh --path hashes packages, fragments and tool versions.
+ifeq ($(origin KDIR),undefined)
+KDIR = $(eval KDIR := $(shell scripts/kernel.sh --path $(FLAVOUR)))$(KDIR)
+endif
 RESULTS ?= $(CURDIR)/results
-BINDGEN := $(CACHE)/bindgen-0.69.5/bin/bindgen
-KVARS := ARCH=x86_64 LLVM=-19 RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc \
-	RUSTDOC=/usr/bin/rustdoc RUSTFMT=/usr/bin/rustfmt CLIPPY_DRIVER=/usr/bin/clippy-driver \
-	BINDGEN=$(BINDGEN)
-export LIBCLANG_PATH := /usr/lib/llvm-19/lib
+# The pinned tools, from the one list that the scripts use too.
+toolvars := . scripts/toolvars.sh &&
+KVARS := $(shell VIMC_RS_CACHE='$(CACHE)' bash -c '$(toolvars) echo "$${KVARS[*]}"')
+export LIBCLANG_PATH := $(shell bash -c '$(toolvars) echo "$$LIBCLANG_PATH"')
 PHASE := scripts/phase
 
 .PHONY: all deps kernel modules modules-only guest run check test bench rustfmt rustfmt-check \
@@ -37,7 +39,7 @@ modules-only:
 	@$(MAKE) -s -C $(KDIR) M=$(CURDIR)/tests/modules $(KVARS) modules
 
 guest: modules
-	@$(PHASE) guest qemu/mkinitramfs >/dev/null
+	@$(PHASE) guest bash -c "qemu/mkinitramfs >/dev/null && qemu/mktools >/dev/null"
 
 # make run [CMD='...']: loads vimc_rs and async_debugfs, prints the graph,
 # then runs CMD (exiting with its status) or an interactive shell.
@@ -46,13 +48,16 @@ run: guest
 		$(if $(CMD),-- sh -c '$(subst ','\'',$(CMD))'); \
 	rc=$$?; [ $$rc = 0 ] || echo "make run: exit status $$rc (qemu/run returns it as is)" >&2; exit $$rc
 
+# JOBS=N guests at once (default: one per host core).
 check: guest
-	@$(PHASE) tests qemu/test --kernel $(KDIR) --results $(RESULTS)
+	@$(PHASE) tests qemu/test --kernel $(KDIR) --results $(RESULTS) $(if $(JOBS),-j $(JOBS))
 test: check
 
-# The lifetime scenarios at full counts (hours under TCG + KASAN).
+# The lifetime scenarios at full counts (hours under TCG + KASAN); PART=K/N
+# runs the K-th of N parts of about equal length.
 stress: guest
-	@$(PHASE) stress qemu/test --kernel $(KDIR) --results $(RESULTS)/stress --stress
+	@$(PHASE) stress qemu/test --kernel $(KDIR) --results $(RESULTS)/stress$(if $(PART),-$(subst /,-of-,$(PART))) \
+		--stress $(if $(PART),--part $(PART)) $(if $(JOBS),-j $(JOBS))
 
 # CPU per frame and frame rates, C vimc against vimc_rs (sanitizer-free kernel).
 bench: deps

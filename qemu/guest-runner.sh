@@ -1,12 +1,12 @@
-# Runs in the guest (busybox sh): every /vimc-rs/tests/*.sh scenario in name
-# order, each under `timeout`, then checks what the kernel said meanwhile.
+# Runs in the guest (busybox sh): the scenarios named in /vimc-rs/schedule,
+# one per line, in that order (without it every /vimc-rs/tests/*.sh in name
+# order), each under `timeout`, then checks what the kernel said meanwhile.
 # A scenario fails if it exits non-zero, times out, or the kernel log gained
 # an oops, BUG, KASAN, WARNING, lockdep, list corruption, ODEBUG or kmemleak
 # report. The host (qemu/test) splits the output on the @@@ lines.
 export KMEMLEAK=/sys/kernel/debug/kmemleak
 export REPORT='Oops|BUG:|KASAN|WARNING:|INFO: (possible|inconsistent|trying|task .* blocked)|suspicious RCU usage|DEBUG_LOCKS_WARN|list_(add|del) corruption|list corruption|ODEBUG|kmemleak: ([0-9]+ new suspected|.*disabled|Cannot)|unreferenced object|general protection|Kernel panic|UBSAN|refcount_t:'
-. /vimc-rs/tests/lib.inc # unload
-only=$(sed -n 's/.*vimcrs.only=\([^ ]*\).*/\1/p' /proc/cmdline)
+. /vimc-rs/tests/lib/harness.inc # unload
 
 # Boot-time leaks are not ours: scan once and forget them.
 echo scan > $KMEMLEAK 2>/dev/null; echo clear > $KMEMLEAK 2>/dev/null
@@ -15,13 +15,17 @@ if grep -Eq "$REPORT" /tmp/boot-dmesg; then
 	echo "@@@ BEGIN boot"; grep -E -A20 "$REPORT" /tmp/boot-dmesg | head -60; echo "@@@ END boot FAIL kernel report during boot"
 fi
 
-for t in /vimc-rs/tests/*.sh; do
+if [ -f /vimc-rs/schedule ]; then
+	schedule=$(sed 's#.*#/vimc-rs/tests/&.sh#' /vimc-rs/schedule)
+else
+	schedule=$(ls /vimc-rs/tests/*.sh)
+fi
+for t in $schedule; do
 	name=$(basename "$t" .sh)
-	[ -n "$only" ] && ! echo "$name" | grep -Eq "$only" && continue
 	limit=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$t"); limit=${limit:-300}
 	echo "@@@ BEGIN $name"
 	start=$(date +%s)
-	(cd /tmp && timeout -s KILL "$limit" sh -e "$t" 2>&1); rc=$?
+	(cd /tmp && timeout -s KILL "$limit" "$t" 2>&1); rc=$?
 	echo "(exit $rc after $(( $(date +%s) - start ))s)"
 	# Leave every module as the scenario should have: unloaded.
 	for m in vimc vimc_rs async_debugfs; do unload $m > /dev/null || true; done
@@ -41,6 +45,8 @@ for t in /vimc-rs/tests/*.sh; do
 		echo "--- kmemleak:"; head -60 /tmp/leaks
 	fi
 	echo "--- dmesg:"; tail -40 /tmp/dmesg
+	# With the checks: what the host schedules by.
+	echo "@@@ TIME $name $(( $(date +%s) - start ))"
 	if [ -z "$why" ]; then echo "@@@ END $name PASS"; else echo "@@@ END $name FAIL $why"; fi
 done
 echo "@@@ DONE"

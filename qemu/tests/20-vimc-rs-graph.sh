@@ -1,6 +1,8 @@
+#!/bin/sh -e
 # media-ctl sees the media device as vimc, with the sensor entity, its pad,
 # links and subdev node.
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/v4l2.inc
 modprobe vimc_rs
 media-ctl -d /dev/media0 -p > /tmp/graph
 cat /tmp/graph

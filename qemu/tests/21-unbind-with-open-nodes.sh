@@ -1,9 +1,10 @@
+#!/bin/sh -e
 # Unbind through sysfs while /dev/media0, /dev/v4l-subdev0 and /dev/video0
 # are open:
 # remove() only unregisters, calls on the open files fail cleanly, and the
 # memory goes when the files close (KASAN and kmemleak watch). Then rebind.
 # timeout: 600
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
 drv=/sys/bus/platform/drivers/vimc
 modprobe vimc_rs
 i=0

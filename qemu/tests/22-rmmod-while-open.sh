@@ -1,6 +1,8 @@
+#!/bin/sh -e
 # An open node pins the module: rmmod is refused and changes nothing; after
 # close it works.
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/v4l2.inc
 modprobe vimc_rs
 exec 3</dev/media0
 expect_fail modprobe -r vimc_rs

@@ -1,8 +1,9 @@
+#!/bin/sh -e
 # The reference: the kernel's C vimc loads in the same guest and
 # v4l2-compliance runs on it. Its result is logged, not judged, here; the
 # parity scenarios compare vimc_rs against it.
 # timeout: 900
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
 modprobe vimc
 [ -c /dev/media0 ] || fail "C vimc made no /dev/media0"
 media-ctl -d /dev/media0 -p | grep -c '^- entity' | grep -qx 11 || fail "C vimc graph has not 11 entities"

@@ -1,10 +1,13 @@
+#!/bin/sh -e
 # Parity with C vimc, as far as vimc_rs goes so far: the media graph
 # (entities, ids, functions, pads, links and their flags, device nodes),
 # and on every capture node QUERYCAP, G_FMT, ENUM_FMT, ENUM_FRAMESIZES and
 # TRY/S_FMT with valid, clamped and invalid values. Subdev pad formats are
 # not compared yet ([fmt:...] and crop lines are left out of media-ctl -p).
 # timeout: 600
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/v4l2.inc
+. /vimc-rs/tests/lib/compare.inc
 dump() { # $1: output file
 	media-ctl -d /dev/media0 -p | grep -Ev '\[fmt:|crop\.bounds|crop:\(' > "$1.graph"
 	for v in /dev/video0 /dev/video1 /dev/video2; do

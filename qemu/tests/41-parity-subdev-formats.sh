@@ -1,3 +1,4 @@
+#!/bin/sh -e
 # Parity with C vimc of the subdev API: media-ctl -p with formats and
 # crops, mbus code and frame size enumeration on every pad, get/try/set of
 # formats and selections with valid, clamped and invalid values, on the
@@ -6,7 +7,9 @@
 # range. Any difference fails; each subdev node's parent device is checked
 # apart (vimc_rs's sensors are devices of their own).
 # timeout: 900
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/v4l2.inc
+. /vimc-rs/tests/lib/compare.inc
 SETS='"Sensor A":0[fmt:SBGGR10_1X10/641x33]
 "Sensor B":0[fmt:YUYV8_2X8/99999x1 field:alternate colorspace:raw]
 "Debayer A":0[fmt:SGRBG12_1X12/320x240]

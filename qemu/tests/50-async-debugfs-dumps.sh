@@ -1,10 +1,12 @@
+#!/bin/sh -e
 # async_debugfs lists exactly the registered async subdevs (here from the
 # test-only leaky_async module, without leaking), with no stale entries;
 # after 100 load/unload cycles nothing is left; reading the files in a loop
 # while the module loads and unloads is clean (the runner checks KASAN,
 # lockdep and kmemleak).
 # timeout: 900
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/v4l2.inc
 d=/sys/kernel/debug/async_debugfs
 modprobe async_debugfs
 [ -z "$(cat $d/subdevs $d/notifiers $d/stale)" ] || fail "lists not empty at start: $(cat $d/subdevs $d/notifiers)"

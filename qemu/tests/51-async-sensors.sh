@@ -1,3 +1,4 @@
+#!/bin/sh -e
 # vimc_rs through v4l2-async (issue 6): the sensors are devices of their
 # own (vimc-sensor.N, with software nodes), bound to the vimc device's
 # notifier. The dumps list exactly the expected subdevs and connections
@@ -6,7 +7,8 @@
 # stops cleanly; 100 sensor unbind/bind cycles with the dumps read in a
 # loop beside them leave nothing behind.
 # timeout: 1200
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/v4l2.inc
 d=/sys/kernel/debug/async_debugfs
 sdrv=/sys/bus/platform/drivers/vimc-sensor
 modprobe async_debugfs

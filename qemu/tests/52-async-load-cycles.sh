@@ -1,10 +1,12 @@
+#!/bin/sh -e
 # vimc_rs through v4l2-async (issue 6): load/unload cycles of vimc_rs with
 # async_debugfs's three files read in a loop beside them. In each cycle a
 # sensor unbinds and binds again while the graph is up, and the dumps must
 # say exactly that at each step; after each unload the three files are
 # empty (no subdev, notifier or stale entry left behind).
 # timeout: 2400
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/v4l2.inc
 d=/sys/kernel/debug/async_debugfs
 sdrv=/sys/bus/platform/drivers/vimc-sensor
 modprobe async_debugfs

@@ -1,3 +1,4 @@
+#!/bin/sh -e
 # Streaming parity: for each configuration, C vimc and vimc_rs are loaded in
 # turn, configured the same way, and every listed capture node streams 3
 # frames (mmap); the per-frame md5 sums must be equal. OSD text is off
@@ -6,7 +7,8 @@
 # deterministic. The 1920x1440 configuration goes through debayer and
 # scaler, the slow path of C vimc under KASAN (several seconds per frame).
 # timeout: 1500
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/v4l2.inc
 
 FRAMES=3
 

@@ -1,3 +1,4 @@
+#!/bin/sh -e
 # Streaming clients on every capture node, C vimc then vimc_rs in the same
 # boot: v4l2-ctl --stream-mmap, --stream-user and --stream-dmabuf (buffers
 # exported by another capture node), 100 frames each, with sequence numbers
@@ -8,7 +9,8 @@
 # fixed. What fails with both drivers is reported; what works with C vimc
 # must work with vimc_rs.
 # timeout: 1200
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/v4l2.inc
 
 W=64 H=48 COUNT=100
 

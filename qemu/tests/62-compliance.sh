@@ -1,9 +1,11 @@
+#!/bin/sh -e
 # v4l2-compliance -m (every node of the media device), without and with
 # streaming (-s), on C vimc and vimc_rs in the same boot. vimc_rs may only
 # fail tests that C vimc fails too; the shared failures are listed by name.
 # (v4l-utils 1.22.1 is older than 6.12: C vimc fails a few tests for that.)
 # timeout: 1200
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/v4l2.inc
 
 # failures LOG: "device: test" for each failed test.
 failures() {

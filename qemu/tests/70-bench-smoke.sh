@@ -1,9 +1,11 @@
+#!/bin/sh -e
 # Smoke run of `make bench` on the test kernel (120 frames, 64x48 for the big
 # pipelines), so the bench keeps working: every paced run reports frames
 # and wall time, and all runs of a pipeline deliver the same bytes.
 # timeout: 600
-. /vimc-rs/tests/lib.inc
-. /vimc-rs/tests/bench.inc
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/v4l2.inc
+. /vimc-rs/tests/lib/bench.inc
 bench_all 120 64x48 > /tmp/bench.out
 cat /tmp/bench.out
 [ "$(grep -c '^RESULT ' /tmp/bench.out)" = 9 ] || fail "expected 9 runs"

@@ -1,9 +1,11 @@
+#!/bin/sh -e
 # modprobe/rmmod cycles (issue 5, test 1): C vimc then vimc_rs, then
 # async_debugfs. Probe builds the graph, remove tears it down, and every
 # object is freed by its release callback (KASAN during, kmemleak after each
 # driver). 30 cycles each in make check (time: see README), 1000 in make stress.
 # timeout: 5400
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/compare.inc
 
 scenario() { # DRIVER
 	local i=0 n

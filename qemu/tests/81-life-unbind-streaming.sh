@@ -1,3 +1,4 @@
+#!/bin/sh -e
 # Unbind while streaming (issue 5, test 2), on C vimc then vimc_rs. Each
 # cycle: two capture nodes stream (vimc's graph has two independent
 # pipelines; a third stream gets -EBUSY from the media pipeline) with every
@@ -7,7 +8,9 @@
 # close everything, rebind, stream again and check the frames. Which node
 # blocks how rotates, so all three take each role. Last, one stream alone.
 # timeout: 3000
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/v4l2.inc
+. /vimc-rs/tests/lib/compare.inc
 drv=/sys/bus/platform/drivers/vimc
 
 setup_formats() {

@@ -1,8 +1,11 @@
+#!/bin/sh -e
 # rmmod while streaming (issue 5, test 3), C vimc then vimc_rs: refused,
 # and the stream goes on untouched; after the stream ends and the node
 # closes, rmmod works.
 # timeout: 600
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/v4l2.inc
+. /vimc-rs/tests/lib/compare.inc
 
 frames() { tr -cd '<' < /tmp/rs.out | wc -c; }
 

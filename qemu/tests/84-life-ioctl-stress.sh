@@ -1,3 +1,4 @@
+#!/bin/sh -e
 # Random calls against unbind/bind (issue 5, test 5), C vimc then vimc_rs:
 # four vstress processes loop open/close, formats, buffers, streaming and
 # controls on random nodes for 60 s while a fifth loops unbind/bind (on
@@ -9,7 +10,9 @@
 # the unbind), killing the callers with locks held: its run waits for
 # 88-life-c-vimc-last.
 # timeout: 900
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/v4l2.inc
+. /vimc-rs/tests/lib/compare.inc
 drv=/sys/bus/platform/drivers/vimc
 
 scenario() { # DRIVER

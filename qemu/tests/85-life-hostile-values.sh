@@ -1,3 +1,4 @@
+#!/bin/sh -e
 # Hostile values (issue 5, test 6): vhostile on every node of C vimc, then
 # of vimc_rs: zero, huge and odd sizes, unknown pixel and bus codes, bad
 # pad, buffer and entity indexes, bad selection rectangles, out-of-range
@@ -5,7 +6,9 @@
 # a valid adjusted value, and vimc_rs answers each case exactly as C vimc
 # does (the outputs are diffed). Afterwards the device still streams.
 # timeout: 900
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/v4l2.inc
+. /vimc-rs/tests/lib/compare.inc
 
 scenario() { # DRIVER
 	local f n kind

@@ -1,3 +1,4 @@
+#!/bin/sh -e
 # Allocation failure in probe (issue 5, test 4), C vimc then vimc_rs: with
 # the device unbound, fail the k-th slab allocation of the bind (fail-nth:
 # this task only, GFP_KERNEL included) for k = 1, 2, ... until a bind
@@ -11,7 +12,9 @@
 # leaves its device lock held and the module unremovable: its run waits for
 # 88-life-c-vimc-last.
 # timeout: 5400
-. /vimc-rs/tests/lib.inc
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/v4l2.inc
+. /vimc-rs/tests/lib/compare.inc
 drv=/sys/bus/platform/drivers/vimc
 sdrv=/sys/bus/platform/drivers/vimc-sensor
 fs=/sys/kernel/debug/failslab

@@ -1,3 +1,4 @@
+#!/bin/sh -e
 # The bug of seeds/000: a module exits without unregistering its async
 # subdev. `stale` names it at once, from what can be read without touching
 # the unloaded module's memory. Also records what KASAN and DEBUG_LIST say
@@ -7,7 +8,8 @@
 # (rmmod, not modprobe -r, which would also try to drop the v4l2-async
 # that async_debugfs holds, and fail; or, after C vimc oopsed in 88, the
 # media modules it still holds.)
-. /vimc-rs/tests/lib.inc
+# runs: last
+. /vimc-rs/tests/lib/harness.inc
 d=/sys/kernel/debug/async_debugfs
 modprobe async_debugfs
 modprobe leaky_async leak=1
