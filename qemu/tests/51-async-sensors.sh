@@ -40,13 +40,18 @@ diff -u /tmp/g0 /tmp/g1 || fail "graph differs after rebind (ids aside)"
 
 # A stream through Sensor A while it goes.
 pipeline_fmt "Sensor A" SRGGB8_1X8 64 48 - 64x48 || fail "formats"
-v4l2-ctl -d "$(node "Raw Capture 0")" --stream-mmap --stream-count=100000 --stream-to=/dev/null > /tmp/s.out 2>&1 &
+n=$(node "Raw Capture 0"); rm -f /tmp/s.out
+v4l2-ctl -d "$n" --stream-mmap --stream-count=100000 --stream-to=/dev/null > /tmp/s.out 2>&1 &
 sp=$!
-sleep 2
+wait_for /tmp/s.out '<' 60 || { kill $sp; fail "stream did not start: $(cat /tmp/s.out)"; }
 echo vimc-sensor.0 > $sdrv/unbind
 i=0; while kill -0 $sp 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 kill -0 $sp 2>/dev/null && { kill $sp; fail "stream still running 10 s after its sensor went"; }
 wait $sp || true
+# It ended because its DQBUF failed: the pending one wakes with vb2's EINVAL
+# (streaming stopped), a new one gets ENODEV (node unregistered).
+grep -Eq 'VIDIOC_DQBUF: failed: (Invalid argument|No such device)' /tmp/s.out ||
+	fail "the stream ended without a failed DQBUF: $(tail -c 200 /tmp/s.out)"
 echo vimc-sensor.0 > $sdrv/bind
 
 dumps_reader_start $d

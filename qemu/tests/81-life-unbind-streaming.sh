@@ -71,14 +71,19 @@ cycle() { # I
 # Capture), whose memory an unbind may free first; stopping the stream
 # then writes to them.
 lone_stream() {
-	local sp
-	v4l2-ctl -d "$(node "Raw Capture 0")" --stream-mmap --stream-count=1000000 --stream-to=/dev/null \
-		> /tmp/ls.out 2>&1 &
+	local sp n
+	# The node and the output file before the background job: its wait
+	# must not see the last run's output, nor the unbind its lookup.
+	n=$(node "Raw Capture 0"); rm -f /tmp/ls.out
+	v4l2-ctl -d "$n" --stream-mmap --stream-count=1000000 --stream-to=/dev/null > /tmp/ls.out 2>&1 &
 	sp=$!
 	wait_for /tmp/ls.out '<' 60 || { kill $sp; cat /tmp/ls.out; echo "lone stream did not start"; return 1; }
 	echo vimc.0 > $drv/unbind
 	gone_within 10 $sp || { kill $sp; echo "lone stream still running 10 s after the unbind"; return 1; }
 	wait $sp || true
+	# Ended by a failed DQBUF (as in 51), not by anything else.
+	grep -Eq 'VIDIOC_DQBUF: failed: (Invalid argument|No such device)' /tmp/ls.out ||
+		{ echo "lone stream ended without a failed DQBUF: $(tail -c 200 /tmp/ls.out)"; return 1; }
 	echo vimc.0 > $drv/bind
 	setup_formats && stream_check "$(node "Raw Capture 0")"
 }
