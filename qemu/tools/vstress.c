@@ -13,6 +13,8 @@
  * interruptible, such a wait is no hang; a call that cannot be interrupted
  * hangs the process, and the caller bounds its wait for the process.
  * Prints "ops N ok N failed N waited N", then the waits other than DQBUF.
+ * Exits 1 if a call failed with a kernel-internal error code (512 and up:
+ * ERESTARTSYS, ENOIOCTLCMD, ...), which must never reach userspace.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -30,7 +32,7 @@
 #include <linux/v4l2-subdev.h>
 
 static unsigned long long rng;
-static unsigned long ops, oks, fails, waited;
+static unsigned long ops, oks, fails, waited, leaked;
 static char waits[1024];
 
 static unsigned int rnd(unsigned int n)
@@ -44,10 +46,15 @@ static void on_alarm(int sig) { (void)sig; }
 static void count(int ret)
 {
 	ops++;
-	if (ret >= 0)
+	if (ret >= 0) {
 		oks++;
-	else
+	} else {
 		fails++;
+		if (errno >= 512) {
+			leaked++;
+			printf("BAD errno %d reached userspace\n", errno);
+		}
+	}
 }
 
 static int call(int fd, unsigned long req, void *arg)
@@ -280,5 +287,5 @@ int main(int argc, char **argv)
 	printf("ops %lu ok %lu failed %lu waited %lu\n", ops, oks, fails, waited);
 	if (waits[0])
 		printf("waited in:%s\n", waits);
-	return 0;
+	return leaked ? 1 : 0;
 }
