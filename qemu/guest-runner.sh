@@ -15,6 +15,7 @@ if grep -Eq "$REPORT" /tmp/boot-dmesg; then
 	echo "@@@ BEGIN boot"; grep -E -A20 "$REPORT" /tmp/boot-dmesg | head -60; echo "@@@ END boot FAIL kernel report during boot"
 fi
 
+deflimit=$(sed -n 's/^timeout=\([0-9]*\)$/\1/p' /vimc-rs/tests/settings)
 if [ -f /vimc-rs/schedule ]; then
 	schedule=$(sed 's#.*#/vimc-rs/tests/&.sh#' /vimc-rs/schedule)
 else
@@ -22,7 +23,7 @@ else
 fi
 for t in $schedule; do
 	name=$(basename "$t" .sh)
-	limit=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$t"); limit=${limit:-300}
+	limit=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$t"); limit=${limit:-$deflimit}
 	echo "@@@ BEGIN $name"
 	start=$(date +%s)
 	(cd /tmp && timeout -s KILL "$limit" "$t" 2>&1); rc=$?
