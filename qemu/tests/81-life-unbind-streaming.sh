@@ -81,9 +81,9 @@ lone_stream() {
 	echo vimc.0 > $drv/unbind
 	gone_within 10 $sp || { kill $sp; echo "lone stream still running 10 s after the unbind"; return 1; }
 	wait $sp || true
-	# Ended by a failed DQBUF (as in 51), not by anything else.
-	grep -Eq 'VIDIOC_DQBUF: failed: (Invalid argument|No such device)' /tmp/ls.out ||
-		{ echo "lone stream ended without a failed DQBUF: $(tail -c 200 /tmp/ls.out)"; return 1; }
+	# Ended by a failed DQBUF or QBUF (as in 51), not by anything else.
+	grep -Eq 'VIDIOC_DQBUF: failed: (Invalid argument|No such device)|qbuf error' /tmp/ls.out ||
+		{ echo "lone stream ended without a failed DQBUF or QBUF: $(tail -c 200 /tmp/ls.out)"; return 1; }
 	echo vimc.0 > $drv/bind
 	setup_formats && stream_check "$(node "Raw Capture 0")"
 }
