@@ -12,10 +12,19 @@
 //!   bound=yes|no notifiers=0x..,0x..` (`stale ...` for stale entries);
 //! - `notifiers`: `notifier n=0x.. owner=v4l2_dev:NAME|subdev:NAME` then
 //!   per connection `conn n=0x.. match=fwnode:PATH|i2c:ADAPTER-ADDR
-//!   state=waiting|done subdev=NAME`;
-//! - `stale`: `stale name=.. sd=0x.. owner=0x.. ops=0x..` for subdevs whose
-//!   owner module or ops are gone (read without touching their memory);
+//!   state=waiting|done subdev=NAME` (`notifier n=0x.. stale why=..` for
+//!   a freed or unreadable one);
+//! - `stale`: `stale name=.. sd=0x.. owner=0x.. ops=0x.. why=..` for
+//!   subdevs that cannot be trusted: `why=freed` (KASAN says so),
+//!   `owner-gone`, `ops-gone` (their module is unloaded), `unreadable`
+//!   (unmapped: `owner=? ops=?`), `unlinked` (its links do not point back),
+//!   `too-long` (the list did not end within 4096 entries). Every entry is
+//!   read without faulting, and nothing it points to is followed;
 //! - `info`: the module's name and version.
+//!
+//! While loaded, it also logs each async subdev that a module leaves
+//! registered as the module goes (its name is still readable then), and
+//! `stale` names it by that name even once its memory is gone.
 
 // Only the parts of the media layer this module uses, so that it does not
 // link against (and pin) videobuf2 or the pattern generator.
@@ -25,15 +34,22 @@ mod media {
     pub(crate) mod bindings;
     pub(crate) mod debugfs;
     pub(crate) mod ksyms;
+    pub(crate) mod module_watch;
+    pub(crate) mod nofault;
     pub(crate) mod v4l2_async;
     include!("../media/common.rs");
 }
 
 use core::fmt::Write;
-use kernel::{c_str, prelude::*};
+use kernel::{
+    c_str, new_mutex,
+    prelude::*,
+    sync::{Arc, Mutex},
+};
 use media::{
     debugfs::{self, SeqWriter},
-    v4l2_async::{AsyncLists, Match, NotifierOwner},
+    module_watch::{GoingModule, ModuleWatch, OnGoing},
+    v4l2_async::{AsyncLists, Match, NotifierOwner, Slot, SubdevState, SD_NAME_LEN},
 };
 
 module! {
@@ -62,11 +78,6 @@ impl core::fmt::Display for Bytes<'_> {
     }
 }
 
-/// A name as one field value.
-fn esc(name: &CStr) -> Bytes<'_> {
-    Bytes(name.as_bytes())
-}
-
 fn opt<T: core::fmt::Display>(v: Option<T>, w: &mut SeqWriter, key: &str) -> core::fmt::Result {
     match v {
         Some(v) => write!(w, " {key}={v}"),
@@ -74,31 +85,81 @@ fn opt<T: core::fmt::Display>(v: Option<T>, w: &mut SeqWriter, key: &str) -> cor
     }
 }
 
-fn show_subdevs(lists: &AsyncLists, w: &mut SeqWriter, stale_only: bool) -> Result {
-    let mut buf = KBox::new([0u8; 1024], GFP_KERNEL)?;
-    lists
+/// A name that may be unreadable (`?`).
+fn name(n: Option<&[u8]>) -> Bytes<'_> {
+    Bytes(n.unwrap_or(b"?"))
+}
+
+/// Scratch space for one entry, allocated before the lists' lock is taken.
+struct Bufs {
+    sym: [u8; 1024],
+    name: [u8; SD_NAME_LEN],
+    dev: [u8; 64],
+    drv: [u8; 64],
+}
+
+impl Bufs {
+    fn new() -> Result<KBox<Self>> {
+        let b = Bufs {
+            sym: [0; 1024],
+            name: [0; SD_NAME_LEN],
+            dev: [0; 64],
+            drv: [0; 64],
+        };
+        Ok(KBox::new(b, GFP_KERNEL)?)
+    }
+}
+
+fn show_subdevs(sh: &Shared, w: &mut SeqWriter, stale_only: bool) -> Result {
+    let mut b = Bufs::new()?;
+    let b = &mut *b;
+    sh.lists
         .with(|l| -> core::fmt::Result {
-            for sd in l.subdevs() {
-                let stale = sd.is_stale(&mut buf);
-                if stale {
+            for slot in l.subdevs() {
+                let sd = match slot {
+                    Slot::Entry(sd) => sd,
+                    Slot::Broken { addr, why } => {
+                        sh.remembered(addr, |n| {
+                            writeln!(
+                                w,
+                                "stale name={} sd={addr:#x} owner=? ops=? why={}",
+                                name(n),
+                                why.as_str()
+                            )
+                        })?;
+                        continue;
+                    }
+                };
+                let state = sd.state(&mut b.sym);
+                if state != SubdevState::Live {
                     let (owner, ops) = sd.raw_owner_ops();
-                    writeln!(
-                        w,
-                        "stale name={} sd={:#x} owner={owner:#x} ops={ops:#x}",
-                        esc(sd.name()),
-                        sd.addr()
-                    )?;
+                    let own = sd.name(&mut b.name);
+                    sh.remembered(sd.addr(), |r| {
+                        let n = own.or(r);
+                        writeln!(
+                            w,
+                            "stale name={} sd={:#x} owner={owner:#x} ops={ops:#x} why={}",
+                            name(n),
+                            sd.addr(),
+                            state.as_str()
+                        )
+                    })?;
                     continue;
                 }
                 if stale_only {
                     continue;
                 }
-                let (dev, drv) = sd.device();
-                write!(w, "subdev name={} sd={:#x}", esc(sd.name()), sd.addr())?;
-                opt(dev.map(esc), w, "dev")?;
-                opt(drv.map(esc), w, "driver")?;
-                write!(w, " owner={}", Bytes(sd.owner(&mut buf)))?;
-                opt(sd.fwnode(&mut buf).map(Bytes), w, "fwnode")?;
+                write!(
+                    w,
+                    "subdev name={} sd={:#x}",
+                    name(sd.name(&mut b.name)),
+                    sd.addr()
+                )?;
+                let (dev, drv) = sd.device(&mut b.dev, &mut b.drv);
+                opt(dev.map(Bytes), w, "dev")?;
+                opt(drv.map(Bytes), w, "driver")?;
+                write!(w, " owner={}", Bytes(sd.owner(&mut b.sym)))?;
+                opt(sd.fwnode(&mut b.sym).map(Bytes), w, "fwnode")?;
                 let mut bound = sd.bound_to().peekable();
                 write!(
                     w,
@@ -107,7 +168,11 @@ fn show_subdevs(lists: &AsyncLists, w: &mut SeqWriter, stale_only: bool) -> Resu
                 )?;
                 write!(w, " notifiers=")?;
                 for (i, n) in bound.enumerate() {
-                    write!(w, "{}{n:#x}", if i > 0 { "," } else { "" })?;
+                    let sep = if i > 0 { "," } else { "" };
+                    match n {
+                        Slot::Entry(n) => write!(w, "{sep}{n:#x}")?,
+                        Slot::Broken { why, .. } => write!(w, "{sep}{}", why.as_str())?,
+                    }
                 }
                 writeln!(w)?;
             }
@@ -116,30 +181,48 @@ fn show_subdevs(lists: &AsyncLists, w: &mut SeqWriter, stale_only: bool) -> Resu
         .map_err(|_| EINVAL)
 }
 
-fn show_notifiers(lists: &AsyncLists, w: &mut SeqWriter) -> Result {
-    let mut buf = KBox::new([0u8; 1024], GFP_KERNEL)?;
-    lists
+fn show_notifiers(sh: &Shared, w: &mut SeqWriter) -> Result {
+    let mut b = Bufs::new()?;
+    let b = &mut *b;
+    sh.lists
         .with(|l| -> core::fmt::Result {
-            for n in l.notifiers() {
+            for slot in l.notifiers() {
+                let n = match slot {
+                    Slot::Entry(n) => n,
+                    Slot::Broken { addr, why } => {
+                        writeln!(w, "notifier n={addr:#x} stale why={}", why.as_str())?;
+                        continue;
+                    }
+                };
                 write!(w, "notifier n={:#x}", n.addr())?;
-                match n.owner() {
-                    Some(NotifierOwner::V4l2Device(name)) => {
-                        writeln!(w, " owner=v4l2_dev:{}", esc(name))?
+                if n.is_freed() {
+                    writeln!(w, " stale why=freed")?;
+                    continue;
+                }
+                match n.owner(&mut b.name) {
+                    Some(NotifierOwner::V4l2Device(o)) => {
+                        writeln!(w, " owner=v4l2_dev:{}", name(o))?
                     }
-                    Some(NotifierOwner::Subdev(name)) => {
-                        writeln!(w, " owner=subdev:{}", esc(name))?
-                    }
+                    Some(NotifierOwner::Subdev(o)) => writeln!(w, " owner=subdev:{}", name(o))?,
                     None => writeln!(w, " owner=none")?,
                 }
                 for c in n.connections() {
+                    let c = match c {
+                        Slot::Entry(c) => c,
+                        Slot::Broken { why, .. } => {
+                            writeln!(w, "conn n={:#x} broken why={}", n.addr(), why.as_str())?;
+                            continue;
+                        }
+                    };
                     write!(w, "conn n={:#x}", n.addr())?;
-                    match c.matches(&mut buf) {
+                    match c.matches(&mut b.sym) {
                         Match::Fwnode(Some(p)) => write!(w, " match=fwnode:{}", Bytes(p))?,
                         Match::Fwnode(None) => write!(w, " match=fwnode:none")?,
                         Match::I2c(adapter, addr) => write!(w, " match=i2c:{adapter}-{addr:04x}")?,
+                        Match::Unknown => write!(w, " match=?")?,
                     }
                     write!(w, " state={}", if c.is_done() { "done" } else { "waiting" })?;
-                    opt(c.subdev_name().map(esc), w, "subdev")?;
+                    opt(c.subdev_name(&mut b.name).map(Bytes), w, "subdev")?;
                     writeln!(w)?;
                 }
             }
@@ -148,30 +231,111 @@ fn show_notifiers(lists: &AsyncLists, w: &mut SeqWriter) -> Result {
         .map_err(|_| EINVAL)
 }
 
-static INFO: debugfs::File<AsyncLists> = debugfs::File {
-    show: |_, w| writeln!(w, "module=async_debugfs version=0.3").map_err(|_| EINVAL),
+/// A subdev that was still on v4l2-async's list when its owner module
+/// went, as it was named then (its memory may be unreadable now).
+struct Leak {
+    sd: usize,
+    name: [u8; SD_NAME_LEN],
+}
+
+/// At most this many leaks are remembered (one per subdev).
+const MAX_LEAKS: usize = 64;
+
+/// What the files and the module watch share.
+#[pin_data]
+struct Shared {
+    lists: AsyncLists,
+    /// Taken inside `lists`' lock.
+    #[pin]
+    leaks: Mutex<KVec<Leak>>,
+}
+
+impl Shared {
+    /// Runs `f` on the name remembered for the subdev at `sd`, if a
+    /// module left it.
+    fn remembered(
+        &self,
+        sd: usize,
+        f: impl FnOnce(Option<&[u8]>) -> core::fmt::Result,
+    ) -> core::fmt::Result {
+        let leaks = self.leaks.lock();
+        f(leaks
+            .iter()
+            .find(|l| l.sd == sd)
+            .and_then(|l| media::nofault::cstr_in(&l.name)))
+    }
+}
+
+/// Names each async subdev a module leaves registered, as it goes.
+struct LeakWatch(Arc<Shared>);
+
+impl OnGoing for LeakWatch {
+    fn going(&self, m: &GoingModule<'_>) {
+        self.0.lists.with(|l| {
+            for slot in l.subdevs() {
+                let Slot::Entry(sd) = slot else { continue };
+                if sd.raw_owner_ops().0 != m.addr() {
+                    continue;
+                }
+                let mut leak = Leak {
+                    sd: sd.addr(),
+                    name: [0; SD_NAME_LEN],
+                };
+                let name = sd.name(&mut leak.name).map(|n| n.len()).unwrap_or(0);
+                pr_warn!(
+                    "{} exited with its async subdev {} (sd={:#x}) still registered: a v4l2_async_unregister_subdev() is missing\n",
+                    m.name(),
+                    Bytes(&leak.name[..name]),
+                    leak.sd
+                );
+                let mut leaks = self.0.leaks.lock();
+                if leaks.len() < MAX_LEAKS {
+                    // On allocation failure the leak is only logged.
+                    let _ = leaks.push(leak, GFP_KERNEL);
+                }
+            }
+        });
+    }
+}
+
+static INFO: debugfs::File<Arc<Shared>> = debugfs::File {
+    show: |_, w| writeln!(w, "module=async_debugfs version=0.4").map_err(|_| EINVAL),
 };
-static SUBDEVS: debugfs::File<AsyncLists> = debugfs::File {
+static SUBDEVS: debugfs::File<Arc<Shared>> = debugfs::File {
     show: |l, w| show_subdevs(l, w, false),
 };
-static STALE: debugfs::File<AsyncLists> = debugfs::File {
+static STALE: debugfs::File<Arc<Shared>> = debugfs::File {
     show: |l, w| show_subdevs(l, w, true),
 };
-static NOTIFIERS: debugfs::File<AsyncLists> = debugfs::File {
-    show: show_notifiers,
+static NOTIFIERS: debugfs::File<Arc<Shared>> = debugfs::File {
+    show: |l, w| show_notifiers(l, w),
 };
 
+// Field order is drop order: the watch stops before the files go; both
+// hold the shared data.
 struct AsyncDebugfs {
-    _dir: debugfs::Dir<AsyncLists>,
+    _watch: ModuleWatch<LeakWatch>,
+    _dir: debugfs::Dir<Arc<Shared>>,
 }
 
 impl kernel::Module for AsyncDebugfs {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let mut dir = debugfs::Dir::new(c_str!("async_debugfs"), AsyncLists::resolve()?)?;
+        let lists = AsyncLists::resolve()?;
+        let shared = Arc::pin_init(
+            pin_init!(Shared {
+                lists,
+                leaks <- new_mutex!(KVec::new()),
+            }),
+            GFP_KERNEL,
+        )?;
+        let mut dir = debugfs::Dir::new(c_str!("async_debugfs"), shared.clone())?;
         dir.file(c_str!("info"), &INFO)?;
         dir.file(c_str!("subdevs"), &SUBDEVS)?;
         dir.file(c_str!("notifiers"), &NOTIFIERS)?;
         dir.file(c_str!("stale"), &STALE)?;
-        Ok(Self { _dir: dir })
+        Ok(Self {
+            _watch: ModuleWatch::new(LeakWatch(shared))?,
+            _dir: dir,
+        })
     }
 }

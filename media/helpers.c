@@ -5,6 +5,8 @@
  * own helpers.c, because Kbuild links one object into one module only.
  */
 #include <linux/fwnode.h>
+#include <linux/kasan.h>
+#include <linux/uaccess.h>
 #include <linux/property.h>
 #include <linux/sprintf.h>
 #include "helpers.h"
@@ -18,4 +20,67 @@ int rust_helper_fwnode_path(struct fwnode_handle *fwnode, char *buf, unsigned lo
 void rust_helper_fwnode_handle_put(struct fwnode_handle *fwnode)
 {
 	fwnode_handle_put(fwnode);
+}
+
+/*
+ * Reads for media/nofault.rs: memory that may be freed or unmapped. KASAN
+ * would report a read of a freed object; here that read is the point (the
+ * caller validates what it got), so its reports are off for this task.
+ */
+long rust_helper_read_nofault(void *dst, unsigned long src, unsigned long len)
+{
+	long ret;
+
+	kasan_disable_current();
+	ret = copy_from_kernel_nofault(dst, (const void *)src, len);
+	kasan_enable_current();
+	return ret;
+}
+
+/*
+ * strncpy_from_kernel_nofault() is not exported: copy page by page (a
+ * string that ends before an unmapped page must still be read), stopping
+ * at the NUL. Returns the bytes copied, NUL included, or -EFAULT.
+ */
+long rust_helper_read_str_nofault(char *dst, unsigned long src, long len)
+{
+	long i = 0, n;
+	char *nul;
+
+	while (i < len) {
+		n = min_t(long, len - i, PAGE_SIZE - ((src + i) & ~PAGE_MASK));
+		if (rust_helper_read_nofault(dst + i, src + i, n))
+			return -EFAULT;
+		nul = memchr(dst + i, 0, n);
+		if (nul)
+			return nul - dst + 1;
+		i += n;
+	}
+	return len;
+}
+
+/*
+ * Whether generic KASAN's shadow marks a byte of [addr, addr + len) as not
+ * accessible: a shadow byte of 0 means its 8 bytes are, k in 1..7 the
+ * first k, a negative one none. A shadow that cannot be read (a module's,
+ * freed with it) counts as poisoned.
+ */
+bool rust_helper_kasan_poisoned(unsigned long addr, unsigned long len)
+{
+#ifdef CONFIG_KASAN_GENERIC
+#define GRANULE (1UL << KASAN_SHADOW_SCALE_SHIFT)
+	unsigned long a, end = addr + len;
+	s8 v;
+
+	if (!len || end < addr)
+		return true;
+	for (a = addr & ~(GRANULE - 1); a < end; a += GRANULE) {
+		if (copy_from_kernel_nofault(&v, kasan_mem_to_shadow((void *)a), 1))
+			return true;
+		if (v < 0 || (v > 0 && min(end, a + GRANULE) - a > (unsigned long)v))
+			return true;
+	}
+#undef GRANULE
+#endif
+	return false;
 }

@@ -20,11 +20,13 @@ struct v4l2_file_operations;
 void rust_helper_v4l2_device_get(struct v4l2_device *v4l2_dev);
 int rust_helper_v4l2_subdev_init_finalize(struct v4l2_subdev *sd, struct lock_class_key *key);
 void rust_helper_video_lock_init(struct mutex *lock);
-void rust_helper_video_register_failed(struct video_device *vdev);
+bool rust_helper_video_register_failed(struct video_device *vdev,
+				       void (*free)(struct video_device *));
 int rust_helper_register_subdev_node(struct v4l2_subdev *sd,
 				     const struct v4l2_file_operations *fops,
 				     void (*release)(struct video_device *),
 				     bool *registered);
+void rust_helper_unregister_subdev_node(struct video_device *vdev);
 void rust_helper_video_lock_destroy(struct mutex *lock);
 int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned int hint,
 				      struct lock_class_key *key);
@@ -36,6 +38,7 @@ void rust_helper_v4l2_subdev_unlock_state(struct v4l2_subdev_state *state);
 bool rust_helper_vb2_is_busy(struct vb2_queue *q);
 unsigned long long rust_helper_ktime_get_ns(void);
 unsigned long rust_helper_hz(void);
+void rust_helper_cond_resched(void);
 struct task_struct *rust_helper_kthread_create(int (*fn)(void *), void *data, const char *name);
 
 /* v4l2-tpg's inline setters, in the order C vimc uses them. */
@@ -52,5 +55,8 @@ bool vimc_rs_free_run(void);
 
 int rust_helper_fwnode_path(struct fwnode_handle *fwnode, char *buf, unsigned long len);
 void rust_helper_fwnode_handle_put(struct fwnode_handle *fwnode);
+long rust_helper_read_nofault(void *dst, unsigned long src, unsigned long len);
+long rust_helper_read_str_nofault(char *dst, unsigned long src, long len);
+bool rust_helper_kasan_poisoned(unsigned long addr, unsigned long len);
 
 #endif

@@ -14,6 +14,8 @@ pub(crate) mod debugfs;
 pub(crate) mod ksyms;
 pub(crate) mod kthread;
 pub(crate) mod media_device;
+pub(crate) mod module_watch;
+pub(crate) mod nofault;
 pub(crate) mod params;
 pub(crate) mod pipeline;
 pub(crate) mod platform;

@@ -13,9 +13,13 @@
 use super::{
     bindings,
     ksyms::{symbol_of, Kallsyms},
-    to_c_int,
+    nofault, to_c_int,
 };
-use core::{marker::PhantomData, ptr::NonNull};
+use core::{
+    marker::PhantomData,
+    mem::{offset_of, size_of},
+    ptr::NonNull,
+};
 use kernel::{c_str, prelude::*, str::CStr, types::Opaque};
 
 /// The three statics of v4l2-async.
@@ -80,46 +84,179 @@ pub(crate) struct Lists<'a> {
     _locked: PhantomData<&'a bindings::mutex>,
 }
 
-/// Walks a `list_head` ring, yielding each entry's `list_head`.
-///
-/// # Safety
-///
-/// `head` is a valid list whose entries stay valid and linked for `'a`.
-unsafe fn walk<'a>(
-    head: *mut bindings::list_head,
-) -> impl Iterator<Item = *mut bindings::list_head> + 'a {
-    // SAFETY: guaranteed by the caller.
-    let mut p = unsafe { (*head).next };
-    core::iter::from_fn(move || {
-        if p == head {
+// What the lists hold may be gone: a driver that forgot to unregister its
+// subdev (seeds/000) leaves on them memory that was kfree'd or devm-freed,
+// or a static of a module unloaded since, unmapped. So the views below read
+// every entry with `nofault` (never an oops, KASAN quiet), check each link
+// before following it, stop after `MAX_ENTRIES`, and follow a pointer out of
+// an entry (its device, fwnode) only once the entry is shown to be live.
+
+/// At most this many entries are read from one list: a list that loops
+/// through reused memory ends there instead of holding `list_lock` for good.
+pub(crate) const MAX_ENTRIES: usize = 4096;
+
+/// Why a walk stopped before it came back to the list's head.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Broken {
+    /// The next entry's memory cannot be read (unmapped).
+    Unreadable,
+    /// The next entry does not link back to the one before it.
+    Unlinked,
+    /// More than [`MAX_ENTRIES`] entries.
+    TooLong,
+}
+
+impl Broken {
+    /// A one-word name, for dumps.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Broken::Unreadable => "unreadable",
+            Broken::Unlinked => "unlinked",
+            Broken::TooLong => "too-long",
+        }
+    }
+}
+
+/// One step of a checked walk.
+pub(crate) enum Slot<T> {
+    /// An entry whose links were checked.
+    Entry(T),
+    /// The walk could not go on to the entry whose container is at `addr`.
+    Broken {
+        /// The container's address (computed, not read).
+        addr: usize,
+        /// Why.
+        why: Broken,
+    },
+}
+
+fn next_of(e: usize) -> Option<usize> {
+    nofault::peek!(e, bindings::list_head, next).map(|p| p as usize)
+}
+
+fn prev_of(e: usize) -> Option<usize> {
+    nofault::peek!(e, bindings::list_head, prev).map(|p| p as usize)
+}
+
+/// A walk of the ring at `head` that yields the address of each entry's
+/// `list_head`, each link checked (`next->prev == cur`, or the other way
+/// round going back). Where a link is broken it says so, then walks from
+/// the head backwards to show the entries behind the break.
+struct Walk {
+    head: usize,
+    cur: usize,
+    n: usize,
+    /// Going backwards: the entries where the forward walk stopped.
+    back: Option<(usize, usize)>,
+    done: bool,
+}
+
+fn walk(head: usize) -> Walk {
+    Walk {
+        head,
+        cur: head,
+        n: 0,
+        back: None,
+        done: false,
+    }
+}
+
+impl Iterator for Walk {
+    type Item = Slot<usize>;
+
+    fn next(&mut self) -> Option<Slot<usize>> {
+        if self.done {
             return None;
         }
-        let cur = p;
-        // SAFETY: `cur` is an entry of the valid list.
-        p = unsafe { (*cur).next };
-        Some(cur)
+        self.n += 1;
+        if self.n > MAX_ENTRIES {
+            self.done = true;
+            return Some(Slot::Broken {
+                addr: self.cur,
+                why: Broken::TooLong,
+            });
+        }
+        match self.back {
+            None => {
+                let next = next_of(self.cur)?;
+                if next == self.head {
+                    self.done = true;
+                    return None;
+                }
+                match prev_of(next) {
+                    Some(p) if p == self.cur => {
+                        self.cur = next;
+                        Some(Slot::Entry(next))
+                    }
+                    p => {
+                        self.back = Some((self.cur, next));
+                        self.cur = self.head;
+                        Some(Slot::Broken {
+                            addr: next,
+                            why: if p.is_none() {
+                                Broken::Unreadable
+                            } else {
+                                Broken::Unlinked
+                            },
+                        })
+                    }
+                }
+            }
+            Some((last, bad)) => {
+                let prev = prev_of(self.cur)?;
+                if prev == self.head || prev == last || prev == bad {
+                    self.done = true;
+                    return None;
+                }
+                if next_of(prev) == Some(self.cur) {
+                    self.cur = prev;
+                    return Some(Slot::Entry(prev));
+                }
+                self.done = true;
+                Some(Slot::Broken {
+                    addr: prev,
+                    why: if next_of(prev).is_none() {
+                        Broken::Unreadable
+                    } else {
+                        Broken::Unlinked
+                    },
+                })
+            }
+        }
+    }
+}
+
+/// `walk(head)` with each entry mapped from its `list_head` at `offset` in
+/// its container to the container.
+fn walk_containers(head: usize, offset: usize) -> impl Iterator<Item = Slot<usize>> {
+    walk(head).map(move |s| match s {
+        Slot::Entry(e) => Slot::Entry(e.wrapping_sub(offset)),
+        Slot::Broken { addr, why } => Slot::Broken {
+            addr: addr.wrapping_sub(offset),
+            why,
+        },
     })
 }
 
 impl<'a> Lists<'a> {
     /// Every registered async subdev, bound or not.
-    pub(crate) fn subdevs(&self) -> impl Iterator<Item = AsyncSubdev<'a>> + 'a {
-        // SAFETY: the list is valid and cannot change: its lock is held for 'a.
-        unsafe { walk(self.lists.subdevs) }.map(|e| AsyncSubdev {
-            // SAFETY: entries are `v4l2_subdev.async_list`.
-            sd: unsafe { kernel::container_of!(e, bindings::v4l2_subdev, async_list) } as *mut _,
-            _p: PhantomData,
+    pub(crate) fn subdevs(&self) -> impl Iterator<Item = Slot<AsyncSubdev<'a>>> + 'a {
+        let off = offset_of!(bindings::v4l2_subdev, async_list);
+        walk_containers(self.lists.subdevs as usize, off).map(|s| match s {
+            Slot::Entry(sd) => Slot::Entry(AsyncSubdev {
+                sd,
+                _p: PhantomData,
+            }),
+            Slot::Broken { addr, why } => Slot::Broken { addr, why },
         })
     }
 
     /// Every registered notifier.
-    pub(crate) fn notifiers(&self) -> impl Iterator<Item = Notifier<'a>> + 'a {
-        // SAFETY: as in `subdevs`.
-        unsafe { walk(self.lists.notifiers) }.map(|e| Notifier {
-            // SAFETY: entries are `v4l2_async_notifier.notifier_entry`.
-            n: unsafe { kernel::container_of!(e, bindings::v4l2_async_notifier, notifier_entry) }
-                as *mut _,
-            _p: PhantomData,
+    pub(crate) fn notifiers(&self) -> impl Iterator<Item = Slot<Notifier<'a>>> + 'a {
+        let off = offset_of!(bindings::v4l2_async_notifier, notifier_entry);
+        walk_containers(self.lists.notifiers as usize, off).map(|s| match s {
+            Slot::Entry(n) => Slot::Entry(Notifier { n, _p: PhantomData }),
+            Slot::Broken { addr, why } => Slot::Broken { addr, why },
         })
     }
 }
@@ -132,155 +269,209 @@ fn module_of(sym: &[u8]) -> Option<&[u8]> {
     Some(&rest[..end])
 }
 
-fn cstr_of<'a>(p: *const u8) -> Option<&'a CStr> {
-    // SAFETY: callers pass NUL-terminated strings valid for 'a, or NULL.
-    (!p.is_null()).then(|| unsafe { CStr::from_char_ptr(p) })
+/// Whether `addr` lies in the kernel image or a loaded module (by the
+/// symbol tables; `addr` is not read).
+fn in_loaded_code(addr: usize, buf: &mut [u8; 1024]) -> bool {
+    !symbol_of(addr, buf).starts_with(b"0x")
 }
 
-/// A subdev on the list.
+/// The lengths of `v4l2_subdev.name` and `v4l2_device.name`.
+pub(crate) const SD_NAME_LEN: usize = 52;
+const V4L2_DEV_NAME: usize = 36;
+
+/// A subdev's name, read from the subdev at `sd`.
+fn subdev_name(sd: usize, buf: &mut [u8; SD_NAME_LEN]) -> Option<&[u8]> {
+    *buf = nofault::peek!(sd, bindings::v4l2_subdev, name)?;
+    nofault::cstr_in(buf)
+}
+
+/// What a subdev on the list is, as far as can be told without trusting it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SubdevState {
+    /// Allocated (if the kernel has KASAN to say so), owned by a loaded
+    /// module or the kernel, ops in loaded code: its pointers may be followed.
+    Live,
+    /// KASAN marks its memory freed (or its module's memory gone).
+    Freed,
+    /// Its owner module is not loaded.
+    OwnerGone,
+    /// Its ops are in no loaded code.
+    OpsGone,
+}
+
+impl SubdevState {
+    /// A one-word name, for dumps.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            SubdevState::Live => "live",
+            SubdevState::Freed => "freed",
+            SubdevState::OwnerGone => "owner-gone",
+            SubdevState::OpsGone => "ops-gone",
+        }
+    }
+}
+
+/// A subdev on the list (links checked, contents not yet).
 ///
 /// # Invariants
 ///
-/// `sd` is on v4l2-async's subdev list, whose lock is held for `'a`. Its
-/// own memory is readable; what it points to may belong to an unloaded
-/// module unless [`AsyncSubdev::is_stale`] is false.
+/// `sd` is the address of an entry of v4l2-async's subdev list, whose lock
+/// is held for `'a`. Its memory may be freed or unmapped: everything is read
+/// through [`nofault`], and pointers in it are followed only when
+/// [`AsyncSubdev::state`] is [`SubdevState::Live`].
 pub(crate) struct AsyncSubdev<'a> {
-    sd: *mut bindings::v4l2_subdev,
+    sd: usize,
     _p: PhantomData<&'a ()>,
 }
 
 impl<'a> AsyncSubdev<'a> {
     /// The subdev's address.
     pub(crate) fn addr(&self) -> usize {
-        self.sd as usize
+        self.sd
     }
 
-    /// Its name (inside the subdev itself).
-    pub(crate) fn name(&self) -> &'a CStr {
-        // SAFETY: the subdev is readable (type invariant); `name` is NUL-terminated.
-        unsafe { CStr::from_char_ptr((*self.sd).name.as_ptr()) }
+    /// Its name, if readable and NUL-terminated.
+    pub(crate) fn name<'b>(&self, buf: &'b mut [u8; SD_NAME_LEN]) -> Option<&'b [u8]> {
+        subdev_name(self.sd, buf)
     }
 
-    fn owner_ptr(&self) -> usize {
-        // SAFETY: the subdev is readable (type invariant).
-        unsafe { (*self.sd).owner as usize }
-    }
-
-    fn ops_ptr(&self) -> usize {
-        // SAFETY: the subdev is readable (type invariant).
-        unsafe { (*self.sd).ops as usize }
-    }
-
-    /// Raw owner and ops addresses, for entries that are stale.
+    /// Its `owner` and `ops` pointers, as numbers (0 if unreadable).
     pub(crate) fn raw_owner_ops(&self) -> (usize, usize) {
-        (self.owner_ptr(), self.ops_ptr())
+        let owner = nofault::peek!(self.sd, bindings::v4l2_subdev, owner);
+        let ops = nofault::peek!(self.sd, bindings::v4l2_subdev, ops);
+        (
+            owner.map_or(0, |p| p as usize),
+            ops.map_or(0, |p| p as usize),
+        )
     }
 
-    /// Whether the subdev's owner module or its ops are gone: they belong to
-    /// no loaded module nor the kernel image. Decided from addresses only.
-    pub(crate) fn is_stale(&self, buf: &mut [u8; 1024]) -> bool {
-        let owner = self.owner_ptr();
-        let owner_gone = owner != 0 && module_of(symbol_of(owner, buf)).is_none();
-        let ops_gone = symbol_of(self.ops_ptr(), buf).starts_with(b"0x");
-        owner_gone || ops_gone
+    /// Whether it can be trusted, decided from KASAN's shadow and from
+    /// addresses compared with the symbol tables.
+    pub(crate) fn state(&self, buf: &mut [u8; 1024]) -> SubdevState {
+        if nofault::poisoned(self.sd, size_of::<bindings::v4l2_subdev>()) {
+            return SubdevState::Freed;
+        }
+        let (owner, ops) = self.raw_owner_ops();
+        if owner != 0 && module_of(symbol_of(owner, buf)).is_none() {
+            return SubdevState::OwnerGone;
+        }
+        if !in_loaded_code(ops, buf) {
+            return SubdevState::OpsGone;
+        }
+        SubdevState::Live
     }
 
-    /// The owner module's name (`kernel` when built in). Only for entries
-    /// that are not stale.
+    /// The owner module's name (`kernel` when built in).
     pub(crate) fn owner<'b>(&self, buf: &'b mut [u8; 1024]) -> &'b [u8] {
-        match self.owner_ptr() {
+        match self.raw_owner_ops().0 {
             0 => b"kernel",
             p => module_of(symbol_of(p, buf)).unwrap_or(b"?"),
         }
     }
 
-    /// Device and driver names. Only for entries that are not stale.
-    pub(crate) fn device(&self) -> (Option<&'a CStr>, Option<&'a CStr>) {
-        // SAFETY: a live subdev's device and driver outlive its registration.
-        unsafe {
-            let dev = (*self.sd).dev;
-            if dev.is_null() {
-                return (None, None);
-            }
-            let drv = (*dev).driver;
-            (
-                cstr_of((*dev).kobj.name),
-                if drv.is_null() {
-                    None
-                } else {
-                    cstr_of((*drv).name)
-                },
-            )
+    /// Device and driver names (read without faulting, whatever the state).
+    pub(crate) fn device<'b>(
+        &self,
+        dev_buf: &'b mut [u8; 64],
+        drv_buf: &'b mut [u8; 64],
+    ) -> (Option<&'b [u8]>, Option<&'b [u8]>) {
+        let dev = nofault::peek!(self.sd, bindings::v4l2_subdev, dev).map_or(0, |p| p as usize);
+        if dev == 0 {
+            return (None, None);
         }
+        let name = nofault::peek!(dev, bindings::device, kobj.name)
+            .and_then(|p| nofault::read_str(p as usize, dev_buf));
+        let drv = nofault::peek!(dev, bindings::device, driver).map_or(0, |p| p as usize);
+        let drv_name = (drv != 0)
+            .then(|| nofault::peek!(drv, bindings::device_driver, name))
+            .flatten()
+            .and_then(|p| nofault::read_str(p as usize, drv_buf));
+        (name, drv_name)
     }
 
-    /// The firmware node's full path. Only for entries that are not stale.
+    /// The firmware node's full path, for a [`SubdevState::Live`] subdev
+    /// whose fwnode passes [`live_fwnode`]; else `None`.
     pub(crate) fn fwnode<'b>(&self, buf: &'b mut [u8; 1024]) -> Option<&'b [u8]> {
-        // SAFETY: the subdev is readable; a live subdev's fwnode is valid.
-        unsafe { fwnode_path((*self.sd).fwnode, buf) }
+        if self.state(buf) != SubdevState::Live {
+            return None;
+        }
+        let f = nofault::peek!(self.sd, bindings::v4l2_subdev, fwnode)?;
+        fwnode_path(f, buf)
     }
 
-    /// Addresses of the notifiers its connections are bound to.
-    pub(crate) fn bound_to(&self) -> impl Iterator<Item = usize> + 'a {
-        // SAFETY: `asc_list` is the subdev's list of matched connections,
-        // protected by the held list lock.
-        unsafe { walk(&raw mut (*self.sd).asc_list) }.map(|e| {
-            // SAFETY: entries are `v4l2_async_connection.asc_subdev_entry`.
-            unsafe {
-                let asc =
-                    kernel::container_of!(e, bindings::v4l2_async_connection, asc_subdev_entry);
-                (*asc).notifier as usize
+    /// The notifiers its connections are bound to.
+    pub(crate) fn bound_to(&self) -> impl Iterator<Item = Slot<usize>> + 'a {
+        let head = self
+            .sd
+            .wrapping_add(offset_of!(bindings::v4l2_subdev, asc_list));
+        let off = offset_of!(bindings::v4l2_async_connection, asc_subdev_entry);
+        walk_containers(head, off).map(|s| match s {
+            Slot::Entry(asc) => {
+                match nofault::peek!(asc, bindings::v4l2_async_connection, notifier) {
+                    Some(n) => Slot::Entry(n as usize),
+                    None => Slot::Broken {
+                        addr: asc,
+                        why: Broken::Unreadable,
+                    },
+                }
             }
+            b => b,
         })
     }
 }
 
-/// # Safety
-///
-/// `fwnode` is NULL or valid.
-unsafe fn fwnode_path(fwnode: *mut bindings::fwnode_handle, buf: &mut [u8; 1024]) -> Option<&[u8]> {
-    if fwnode.is_null() {
-        return None;
-    }
-    // SAFETY: valid by the function's safety section; `buf` holds `len` bytes.
-    let n = unsafe { bindings::rust_helper_fwnode_path(fwnode, buf.as_mut_ptr(), buf.len() as _) };
-    Some(&buf[..n.max(0) as usize])
+/// Whether the fwnode at `f` may be handed to code that follows its
+/// pointers: allocated (as far as KASAN knows) and with ops in loaded code.
+fn live_fwnode(f: usize, buf: &mut [u8; 1024]) -> bool {
+    f != 0
+        && !nofault::poisoned(f, size_of::<bindings::fwnode_handle>())
+        && nofault::peek!(f, bindings::fwnode_handle, ops)
+            .is_some_and(|ops| in_loaded_code(ops as usize, buf))
 }
 
-/// A notifier on the list.
+/// The full path of the fwnode at `f`, if it passes [`live_fwnode`].
+fn fwnode_path(f: *mut bindings::fwnode_handle, buf: &mut [u8; 1024]) -> Option<&[u8]> {
+    if !live_fwnode(f as usize, buf) {
+        return None;
+    }
+    // SAFETY: `f` is an allocated fwnode with ops in loaded code (checked
+    // just above) reached from a live subdev or notifier; the lists' lock
+    // keeps its owner registered. `buf` holds `len` bytes.
+    let n = unsafe { bindings::rust_helper_fwnode_path(f, buf.as_mut_ptr(), buf.len() as _) };
+    Some(&buf[..(n.max(0) as usize).min(buf.len())])
+}
+
+/// A notifier on the list (links checked).
 ///
 /// # Invariants
 ///
-/// `n` is on v4l2-async's notifier list, whose lock is held for `'a`; a
-/// registered notifier's owner and connections are valid.
+/// As for [`AsyncSubdev`]: read through [`nofault`] only.
 pub(crate) struct Notifier<'a> {
-    n: *mut bindings::v4l2_async_notifier,
+    n: usize,
     _p: PhantomData<&'a ()>,
 }
 
 /// Who a notifier belongs to.
-pub(crate) enum NotifierOwner<'a> {
-    /// A `v4l2_device` (a root notifier).
-    V4l2Device(&'a CStr),
-    /// A subdev (a sub-notifier).
-    Subdev(&'a CStr),
+pub(crate) enum NotifierOwner<'b> {
+    /// A `v4l2_device` (a root notifier), by name.
+    V4l2Device(Option<&'b [u8]>),
+    /// A subdev (a sub-notifier), by name.
+    Subdev(Option<&'b [u8]>),
 }
 
 /// How a connection matches its subdev.
 pub(crate) enum Match<'b> {
-    /// A firmware node, by path.
+    /// A firmware node, by path (`None`: no node, or not a live one).
     Fwnode(Option<&'b [u8]>),
     /// An I2C adapter and address.
     I2c(i32, u16),
+    /// Unreadable.
+    Unknown,
 }
 
-/// A connection of a notifier.
-///
-/// # Invariants
-///
-/// As for [`Notifier`].
+/// A connection of a notifier (links checked; read through [`nofault`]).
 pub(crate) struct Connection<'a> {
-    asc: *mut bindings::v4l2_async_connection,
+    asc: usize,
     done: bool,
     _p: PhantomData<&'a ()>,
 }
@@ -288,44 +479,48 @@ pub(crate) struct Connection<'a> {
 impl<'a> Notifier<'a> {
     /// The notifier's address.
     pub(crate) fn addr(&self) -> usize {
-        self.n as usize
+        self.n
     }
 
-    /// Its owner.
-    pub(crate) fn owner(&self) -> Option<NotifierOwner<'a>> {
-        // SAFETY: a registered notifier's v4l2_dev or sd is valid (type invariant).
-        unsafe {
-            let v = (*self.n).v4l2_dev;
-            if !v.is_null() {
-                return Some(NotifierOwner::V4l2Device(CStr::from_char_ptr(
-                    (*v).name.as_ptr(),
-                )));
-            }
-            let sd = (*self.n).sd;
-            (!sd.is_null()).then(|| NotifierOwner::Subdev(CStr::from_char_ptr((*sd).name.as_ptr())))
+    /// Whether KASAN marks its memory freed.
+    pub(crate) fn is_freed(&self) -> bool {
+        nofault::poisoned(self.n, size_of::<bindings::v4l2_async_notifier>())
+    }
+
+    /// Its owner, with the owner's name if readable.
+    pub(crate) fn owner<'b>(&self, buf: &'b mut [u8; SD_NAME_LEN]) -> Option<NotifierOwner<'b>> {
+        let v = nofault::peek!(self.n, bindings::v4l2_async_notifier, v4l2_dev)? as usize;
+        if v != 0 {
+            let name: Option<[u8; V4L2_DEV_NAME]> = nofault::peek!(v, bindings::v4l2_device, name);
+            return Some(NotifierOwner::V4l2Device(name.and_then(|a| {
+                buf[..V4L2_DEV_NAME].copy_from_slice(&a);
+                nofault::cstr_in(&buf[..V4L2_DEV_NAME])
+            })));
         }
+        let sd = nofault::peek!(self.n, bindings::v4l2_async_notifier, sd)? as usize;
+        (sd != 0).then(|| NotifierOwner::Subdev(subdev_name(sd, buf)))
     }
 
     /// Its connections: waiting ones, then done ones.
-    pub(crate) fn connections(&self) -> impl Iterator<Item = Connection<'a>> + 'a {
-        let conn = |done: bool| {
-            move |e: *mut bindings::list_head| Connection {
-                // SAFETY: entries are `v4l2_async_connection.asc_entry`.
-                asc: unsafe { kernel::container_of!(e, bindings::v4l2_async_connection, asc_entry) }
-                    as *mut _,
-                done,
-                _p: PhantomData,
-            }
+    pub(crate) fn connections(&self) -> impl Iterator<Item = Slot<Connection<'a>>> + 'a {
+        let off = offset_of!(bindings::v4l2_async_connection, asc_entry);
+        let list = |head: usize, done: bool| {
+            walk_containers(self.n.wrapping_add(head), off).map(move |s| match s {
+                Slot::Entry(asc) => Slot::Entry(Connection {
+                    asc,
+                    done,
+                    _p: PhantomData,
+                }),
+                Slot::Broken { addr, why } => Slot::Broken { addr, why },
+            })
         };
-        // SAFETY: both lists are the notifier's, protected by the held lock.
-        let (waiting, done) = unsafe {
-            (
-                &raw mut (*self.n).waiting_list,
-                &raw mut (*self.n).done_list,
-            )
-        };
-        // SAFETY: as above.
-        unsafe { Iterator::chain(walk(waiting).map(conn(false)), walk(done).map(conn(true))) }
+        Iterator::chain(
+            list(
+                offset_of!(bindings::v4l2_async_notifier, waiting_list),
+                false,
+            ),
+            list(offset_of!(bindings::v4l2_async_notifier, done_list), true),
+        )
     }
 }
 
@@ -337,26 +532,31 @@ impl<'a> Connection<'a> {
 
     /// What it matches.
     pub(crate) fn matches<'b>(&self, buf: &'b mut [u8; 1024]) -> Match<'b> {
-        // SAFETY: the connection is valid (type invariant); the union member
-        // read is the one `type` selects.
-        unsafe {
-            let m = &(*self.asc).match_;
-            if m.type_ == bindings::v4l2_async_match_type_V4L2_ASYNC_MATCH_TYPE_I2C {
-                let i2c = &m.__bindgen_anon_1.i2c;
-                Match::I2c(i2c.adapter_id, i2c.address)
-            } else {
-                Match::Fwnode(fwnode_path(m.__bindgen_anon_1.fwnode, buf))
+        use bindings::v4l2_async_connection as Asc;
+        let Some(ty) = nofault::peek!(self.asc, Asc, match_.type_) else {
+            return Match::Unknown;
+        };
+        if ty == bindings::v4l2_async_match_type_V4L2_ASYNC_MATCH_TYPE_I2C {
+            let adapter = nofault::peek!(self.asc, Asc, match_.__bindgen_anon_1.i2c.adapter_id);
+            let addr = nofault::peek!(self.asc, Asc, match_.__bindgen_anon_1.i2c.address);
+            match (adapter, addr) {
+                (Some(a), Some(b)) => Match::I2c(a, b),
+                _ => Match::Unknown,
+            }
+        } else {
+            match nofault::peek!(self.asc, Asc, match_.__bindgen_anon_1.fwnode) {
+                Some(f) => Match::Fwnode(fwnode_path(f, buf)),
+                None => Match::Unknown,
             }
         }
     }
 
     /// The bound subdev's name, when done.
-    pub(crate) fn subdev_name(&self) -> Option<&'a CStr> {
-        // SAFETY: the connection is valid; a done connection's subdev is bound.
-        unsafe {
-            let sd = (*self.asc).sd;
-            (self.done && !sd.is_null()).then(|| CStr::from_char_ptr((*sd).name.as_ptr()))
-        }
+    pub(crate) fn subdev_name<'b>(&self, buf: &'b mut [u8; SD_NAME_LEN]) -> Option<&'b [u8]> {
+        let sd = nofault::peek!(self.asc, bindings::v4l2_async_connection, sd)? as usize;
+        (self.done && sd != 0)
+            .then(|| subdev_name(sd, buf))
+            .flatten()
     }
 }
 
@@ -378,7 +578,6 @@ pub(crate) trait NotifierOps: Send + Sync {
 struct RootInner<T> {
     n: Opaque<bindings::v4l2_async_notifier>,
     ops_table: bindings::v4l2_async_notifier_operations,
-    registered: bool,
     ops: T,
 }
 
@@ -388,11 +587,14 @@ struct RootInner<T> {
 ///
 /// `inner.n` was initialized by `v4l2_async_nf_init()` on a `v4l2_device`
 /// that outlives this, with `inner.ops_table` (callbacks for `T`) as its
-/// ops; it is registered while `inner.registered`. Dropping it unregisters
+/// ops; it is registered while `registered`. Once registered, callbacks
+/// may hold `&T` at any time: `inner` is never borrowed mutably again (so
+/// `registered` lives outside it). Dropping it unregisters
 /// it (unbinding its subdevs through `T::unbind`) and frees its
 /// connections.
 pub(crate) struct RootNotifier<T: NotifierOps> {
     inner: Pin<KBox<RootInner<T>>>,
+    registered: bool,
 }
 
 impl<T: NotifierOps> RootNotifier<T> {
@@ -411,7 +613,6 @@ impl<T: NotifierOps> RootNotifier<T> {
             RootInner {
                 n: Opaque::uninit(),
                 ops_table: table,
-                registered: false,
                 ops,
             },
             GFP_KERNEL,
@@ -424,7 +625,10 @@ impl<T: NotifierOps> RootNotifier<T> {
             bindings::v4l2_async_nf_init(n, v4l2_dev);
             (*n).ops = &inner.ops_table;
         }
-        Ok(Self { inner })
+        Ok(Self {
+            inner,
+            registered: false,
+        })
     }
 
     /// Waits for the subdev whose firmware node is `fwnode` (a reference is
@@ -434,7 +638,7 @@ impl<T: NotifierOps> RootNotifier<T> {
     ///
     /// `fwnode` is a valid firmware node.
     pub(crate) unsafe fn add_fwnode(&mut self, fwnode: *mut bindings::fwnode_handle) -> Result {
-        if self.inner.registered {
+        if self.registered {
             return Err(EBUSY);
         }
         // SAFETY: not registered yet, so only we touch its lists.
@@ -451,10 +655,13 @@ impl<T: NotifierOps> RootNotifier<T> {
     /// Registers the notifier: subdevs already there bind now, and
     /// `complete` may run before this returns.
     pub(crate) fn register(&mut self) -> Result {
-        // SAFETY: initialized (type invariant) and not registered.
+        if self.registered {
+            return Err(EBUSY);
+        }
+        // SAFETY: initialized (type invariant) and not registered (checked).
         kernel::error::to_result(unsafe { bindings::v4l2_async_nf_register(self.inner.n.get()) })?;
-        // SAFETY: only `registered` changes; nothing is moved out.
-        unsafe { Pin::get_unchecked_mut(self.inner.as_mut()).registered = true };
+        // INVARIANT: registered just above.
+        self.registered = true;
         Ok(())
     }
 }
@@ -464,7 +671,7 @@ impl<T: NotifierOps> Drop for RootNotifier<T> {
         // SAFETY: initialized; unregistering unbinds every bound subdev
         // (calling `unbind`), cleanup frees the connections.
         unsafe {
-            if self.inner.registered {
+            if self.registered {
                 bindings::v4l2_async_nf_unregister(self.inner.n.get());
             }
             bindings::v4l2_async_nf_cleanup(self.inner.n.get());
