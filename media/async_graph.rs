@@ -58,12 +58,15 @@ pub(crate) trait GraphBuilder<D>: Send + Sync {
 /// `graph` and `bound` are touched only from the notifier's callbacks,
 /// which v4l2-async serializes with its list lock, and from `drop` (after
 /// the notifier was unregistered).
+///
+/// Field order is drop order: the graph (normally gone already, dropped by
+/// `unbind`) before the device it is registered on.
 struct State<D, B> {
-    device: Device<D>,
     graph: UnsafeCell<Option<Registration<D>>>,
     /// Bound subdevs; `None` is a free slot.
     bound: UnsafeCell<KVec<Option<NonNull<bindings::v4l2_subdev>>>>,
     builder: B,
+    device: Device<D>,
 }
 
 // SAFETY: the cells are serialized by v4l2-async's list lock (invariant).
@@ -126,10 +129,10 @@ impl<D: Send + Sync + 'static, B: GraphBuilder<D>> AsyncGraph<D, B> {
     pub(crate) fn new(device: Device<D>, fwnodes: &[FwnodeRef], builder: B) -> Result<Self> {
         let v4l2_dev = device.root().v4l2_dev_ptr();
         let state = State {
-            device,
             graph: UnsafeCell::new(None),
             bound: UnsafeCell::new(KVec::new()),
             builder,
+            device,
         };
         // SAFETY: the `v4l2_device` lives in `state`, which the notifier
         // owns and drops after unregistering itself.

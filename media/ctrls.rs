@@ -22,24 +22,66 @@ pub(crate) mod cid {
     pub(crate) const FOCUS_ABSOLUTE: u32 = bindings::V4L2_CID_FOCUS_ABSOLUTE;
 }
 
-/// A NULL-terminated menu of C strings, as `v4l2_ctrl_config.qmenu` wants.
-/// Build it with [`menu!`](crate::menu).
-pub(crate) struct MenuStrings<const N: usize>(pub(crate) [*const u8; N]);
+/// The item names of a driver's menu control: `N` `'static` C strings, so
+/// a control with this menu takes the values `0..N`.
+pub(crate) struct MenuStrings<const N: usize>([*const u8; N]);
 
 // SAFETY: the pointers point to immutable `'static` C strings.
 unsafe impl<const N: usize> Sync for MenuStrings<N> {}
 
-/// Where a menu control's item names come from.
+impl<const N: usize> MenuStrings<N> {
+    /// The menu `items`.
+    pub(crate) const fn new(items: [&'static CStr; N]) -> Self {
+        let mut p = [core::ptr::null(); N];
+        let mut i = 0;
+        while i < N {
+            p[i] = items[i].as_char_ptr();
+            i += 1;
+        }
+        Self(p)
+    }
+
+    /// The menu, for [`Def::Menu`].
+    pub(crate) const fn menu(&'static self) -> Menu {
+        assert!(N > 0, "a menu needs an item");
+        // INVARIANT: `N` pointers to `'static` strings.
+        Menu(MenuKind::Strings {
+            items: self.0.as_ptr(),
+            max: N as i64 - 1,
+        })
+    }
+}
+
+/// Where a menu control's item names come from, and so its largest value.
+///
+/// # Invariants
+///
+/// A `Strings` menu's `items` points to `max + 1` pointers to `'static`
+/// NUL-terminated strings (only [`MenuStrings::menu`] makes one).
 #[derive(Clone, Copy)]
-pub(crate) enum Menu {
-    /// A menu of the driver.
-    Strings(*const *const u8),
-    /// The test pattern names of the kernel's v4l2-tpg library.
+pub(crate) struct Menu(MenuKind);
+
+#[derive(Clone, Copy)]
+enum MenuKind {
+    Strings { items: *const *const u8, max: i64 },
     TpgPatterns,
 }
 
 // SAFETY: see `MenuStrings`.
 unsafe impl Sync for Menu {}
+
+impl Menu {
+    /// The test pattern names of the kernel's v4l2-tpg library.
+    pub(crate) const TPG_PATTERNS: Menu = Menu(MenuKind::TpgPatterns);
+
+    /// The largest item index.
+    pub(crate) const fn max(&self) -> i64 {
+        match self.0 {
+            MenuKind::Strings { max, .. } => max,
+            MenuKind::TpgPatterns => TPG_PATTERN_MAX,
+        }
+    }
+}
 
 /// The largest test pattern index of v4l2-tpg.
 pub(crate) const TPG_PATTERN_MAX: i64 = bindings::tpg_pattern_TPG_PAT_NOISE as i64;
@@ -53,14 +95,13 @@ pub(crate) enum Def {
         /// Name.
         name: &'static CStr,
     },
-    /// A driver-defined menu control, from 0 to `max`, default 0.
+    /// A driver-defined menu control, from 0 to its menu's last item,
+    /// default 0.
     Menu {
         /// Control id.
         id: u32,
         /// Name.
         name: &'static CStr,
-        /// Largest item index.
-        max: i64,
         /// Item names.
         menu: Menu,
     },
@@ -124,21 +165,19 @@ pub(super) unsafe fn add(
                     bindings::V4L2_CTRL_FLAG_READ_ONLY | bindings::V4L2_CTRL_FLAG_WRITE_ONLY;
                 (0, 0, 0, 0)
             }
-            Def::Menu {
-                id,
-                name,
-                max,
-                menu,
-            } => {
+            Def::Menu { id, name, menu } => {
                 cfg.id = *id;
                 cfg.name = name.as_char_ptr();
                 cfg.type_ = bindings::v4l2_ctrl_type_V4L2_CTRL_TYPE_MENU;
-                cfg.qmenu = match menu {
-                    Menu::Strings(s) => *s,
+                // The core reads `qmenu[0..=max]`: there are that many
+                // (invariant of `Menu`; v4l2-tpg's array ends at
+                // TPG_PAT_NOISE).
+                cfg.qmenu = match menu.0 {
+                    MenuKind::Strings { items, .. } => items,
                     // SAFETY: only the address of the exported array is taken.
-                    Menu::TpgPatterns => unsafe { bindings::tpg_pattern_strings.as_ptr() },
+                    MenuKind::TpgPatterns => unsafe { bindings::tpg_pattern_strings.as_ptr() },
                 };
-                (0, *max, 0, 0)
+                (0, menu.max(), 0, 0)
             }
             Def::Integer { id, name, range } => {
                 cfg.id = *id;
@@ -155,14 +194,4 @@ pub(super) unsafe fn add(
     }
     // SAFETY: `hdl` is initialized.
     to_result(unsafe { (*hdl).error })
-}
-
-/// Builds a `'static` [`Menu`] from C string literals.
-#[macro_export]
-macro_rules! menu {
-    ($($s:literal),* $(,)?) => {{
-        static M: $crate::media::ctrls::MenuStrings<{ [$($s),*].len() + 1 }> =
-            $crate::media::ctrls::MenuStrings([$(::kernel::c_str!($s).as_char_ptr(),)* ::core::ptr::null()]);
-        $crate::media::ctrls::Menu::Strings(M.0.as_ptr())
-    }};
 }

@@ -13,6 +13,12 @@
 #include <media/videobuf2-core.h>
 #include "helpers.h"
 
+/* cond_resched() is a macro, over nothing at all under full preemption. */
+void rust_helper_cond_resched(void)
+{
+	cond_resched();
+}
+
 void rust_helper_v4l2_device_get(struct v4l2_device *v4l2_dev)
 {
 	v4l2_device_get(v4l2_dev);
@@ -120,19 +126,65 @@ void rust_helper_tpg_s_controls(struct tpg_data *tpg, unsigned int pattern, bool
 
 static void failed_node_dev_release(struct device *dev)
 {
+	struct video_device *vdev = container_of(dev, struct video_device, dev);
+
+	vdev->release(vdev);
 }
 
 /*
  * After __video_register_device() failed: if it got as far as
  * device_register(), that failure left the device's reference (and its
- * name) to the caller, which 6.12 never puts. The caller frees the node.
+ * name) to the caller, which 6.12 never puts. Then the node is freed by
+ * @free from the device's release, which may run later (kobject release is
+ * delayed under DEBUG_KOBJECT_RELEASE), and this returns true; otherwise
+ * the caller frees it now.
  */
-void rust_helper_video_register_failed(struct video_device *vdev)
+bool rust_helper_video_register_failed(struct video_device *vdev,
+				       void (*free)(struct video_device *))
 {
 	if (!vdev->dev.kobj.name)
-		return;
+		return false;
+	vdev->release = free;
 	vdev->dev.release = failed_node_dev_release;
 	put_device(&vdev->dev);
+	return true;
+}
+
+static void free_subdev_node(struct video_device *vdev)
+{
+	kfree(vdev);
+}
+
+/*
+ * The core's subdev_open() runs after v4l2_open() checked, without a lock,
+ * that the node is registered; meanwhile the graph may be torn down (the
+ * node unregistered, the entity taken out of the media device) and it then
+ * follows sd->entity.graph_obj.mdev, NULL by then (C vimc oopses there).
+ * Our subdev nodes open under subdev_node_lock, checking registration again,
+ * and are unregistered under it: once rust_helper_unregister_subdev_node()
+ * returns, no open is past that check, and every later one gets -ENODEV.
+ */
+static DEFINE_MUTEX(subdev_node_lock);
+static const struct v4l2_file_operations *core_subdev_fops;
+static struct v4l2_file_operations subdev_node_fops;
+
+static int subdev_node_open(struct file *file)
+{
+	struct video_device *vdev = video_devdata(file);
+	int ret = -ENODEV;
+
+	mutex_lock(&subdev_node_lock);
+	if (video_is_registered(vdev))
+		ret = core_subdev_fops->open(file);
+	mutex_unlock(&subdev_node_lock);
+	return ret;
+}
+
+void rust_helper_unregister_subdev_node(struct video_device *vdev)
+{
+	mutex_lock(&subdev_node_lock);
+	video_unregister_device(vdev);
+	mutex_unlock(&subdev_node_lock);
 }
 
 /*
@@ -143,8 +195,9 @@ void rust_helper_video_register_failed(struct video_device *vdev)
  * those subdevs' release runs again at unregistration. Here a failure
  * unregisters only this node. @fops is the core's v4l2_subdev_fops, which
  * videodev does not export; @release the node's release, which must not
- * touch sd->devnode (the caller clears it when it unregisters the node);
- * *@registered says whether @release will run.
+ * touch sd->devnode (the caller clears it when it unregisters the node,
+ * with rust_helper_unregister_subdev_node()); *@registered says whether
+ * @release will run. The node's fops are @fops with subdev_node_open().
  */
 int rust_helper_register_subdev_node(struct v4l2_subdev *sd,
 				     const struct v4l2_file_operations *fops,
@@ -157,6 +210,16 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd,
 
 	*registered = false;
 
+	mutex_lock(&subdev_node_lock);
+	if (!core_subdev_fops) {
+		subdev_node_fops = *fops;
+		subdev_node_fops.open = subdev_node_open;
+		core_subdev_fops = fops;
+	}
+	mutex_unlock(&subdev_node_lock);
+	if (fops != core_subdev_fops)
+		return -EINVAL;
+
 	vdev = kzalloc(sizeof(*vdev), GFP_KERNEL);
 	if (!vdev)
 		return -ENOMEM;
@@ -164,15 +227,15 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd,
 	strscpy(vdev->name, sd->name, sizeof(vdev->name));
 	vdev->dev_parent = sd->dev;
 	vdev->v4l2_dev = sd->v4l2_dev;
-	vdev->fops = fops;
+	vdev->fops = &subdev_node_fops;
 	vdev->release = release;
 	vdev->ctrl_handler = sd->ctrl_handler;
 	sd->devnode = vdev;
 	err = __video_register_device(vdev, VFL_TYPE_SUBDEV, -1, 1, sd->owner);
 	if (err < 0) {
 		sd->devnode = NULL;
-		rust_helper_video_register_failed(vdev);
-		kfree(vdev);
+		if (!rust_helper_video_register_failed(vdev, free_subdev_node))
+			kfree(vdev);
 		return err;
 	}
 	/* From here on, the node's release cleans up. */
@@ -183,14 +246,14 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd,
 		/* Registered but not in the graph: the core's release must not
 		 * remove the interface it does not have (it skips M2M nodes). */
 		vdev->vfl_dir = VFL_DIR_M2M;
-		video_unregister_device(vdev);
+		rust_helper_unregister_subdev_node(vdev);
 		sd->devnode = NULL;
 		return -ENOMEM;
 	}
 	link = media_create_intf_link(&sd->entity, &vdev->intf_devnode->intf,
 				      MEDIA_LNK_FL_ENABLED | MEDIA_LNK_FL_IMMUTABLE);
 	if (!link) {
-		video_unregister_device(vdev);
+		rust_helper_unregister_subdev_node(vdev);
 		sd->devnode = NULL;
 		return -ENOMEM;
 	}

@@ -5,8 +5,7 @@
 //! C header: [`include/linux/kthread.h`](srctree/include/linux/kthread.h)
 
 use super::bindings;
-use core::ptr::NonNull;
-use kernel::{ffi::c_void, prelude::*, str::CStr};
+use kernel::{ffi::c_void, prelude::*, str::CStr, task::Task, types::ARef};
 
 /// The body of a thread's loop.
 pub(crate) trait Work: Send + 'static {
@@ -19,12 +18,13 @@ pub(crate) trait Work: Send + 'static {
 /// # Invariants
 ///
 /// - `task` was created by `kthread_create` with [`trampoline::<F>`] and
-///   `data`, and woken; the thread ends only when `kthread_stop` asks it to,
-///   so `task` stays valid until [`Drop`] stops it.
+///   `data`, and woken; the thread ends only when `kthread_stop` asks it to
+///   (or when an oops kills it), and our reference keeps its `task_struct`
+///   valid for `kthread_stop` either way.
 /// - `data` is a `KBox<F>` turned raw, used by the thread alone until
 ///   `kthread_stop` returns, then freed by [`Drop`].
 pub(crate) struct Thread<F: Work> {
-    task: NonNull<bindings::task_struct>,
+    task: ARef<Task>,
     data: *mut F,
 }
 
@@ -65,21 +65,26 @@ impl<F: Work> Thread<F> {
                 return Err(r.err().unwrap_or(ENOMEM));
             }
         };
+        // SAFETY: a freshly created thread, not running yet, so alive;
+        // `Task` wraps a `task_struct` transparently. Converting takes a
+        // reference of our own.
+        let task: ARef<Task> = unsafe { &*task.cast::<Task>() }.into();
         // SAFETY: a freshly created thread.
-        unsafe { bindings::wake_up_process(task) };
-        Ok(Self {
-            // SAFETY: checked non-null above.
-            task: unsafe { NonNull::new_unchecked(task) },
-            data,
-        })
+        unsafe { bindings::wake_up_process(task_ptr(&task)) };
+        Ok(Self { task, data })
     }
+}
+
+fn task_ptr(t: &Task) -> *mut bindings::task_struct {
+    // `Task` is a transparent wrapper of `task_struct`.
+    (t as *const Task).cast_mut().cast()
 }
 
 impl<F: Work> Drop for Thread<F> {
     fn drop(&mut self) {
         // SAFETY: the thread is alive until we stop it (type invariant). It
         // returns -EINTR if it never ran: `data` was not touched then.
-        unsafe { bindings::kthread_stop(self.task.as_ptr()) };
+        unsafe { bindings::kthread_stop(task_ptr(&self.task)) };
         // SAFETY: the thread has ended; `data` is ours again (type invariant).
         drop(unsafe { KBox::from_raw(self.data) });
     }
@@ -94,7 +99,7 @@ pub(crate) fn sleep_jiffies(jiffies: u64) {
 /// Gives other tasks a chance to run (the streamer in free-run mode).
 pub(crate) fn cond_resched() {
     // SAFETY: called in process context.
-    unsafe { bindings::__cond_resched() };
+    unsafe { bindings::rust_helper_cond_resched() };
 }
 
 /// Ticks per second (`HZ`).

@@ -9,8 +9,8 @@
 //! [`Started`] outlives it (it lives in the driver's stream) and keeps raw
 //! subdev pointers: they stay valid because every video node is
 //! unregistered, which stops its stream, before any subdev is (see
-//! [`super::v4l2_device::Registration`]), and the subdevs' memory is kept
-//! until the top-level release anyway.
+//! [`super::v4l2_device::Registration`]'s drop), and the graph holds a
+//! reference to each subdev's memory until after that.
 
 use super::{bindings, subdev};
 use crate::formats::PixFormat;

@@ -582,7 +582,11 @@ unsafe fn init<T: Driver>(
         bindings::v4l2_subdev_init(sd, &Vtable::<T>::OPS);
         (*sd).owner = module.as_ptr();
         (*sd).internal_ops = &Vtable::<T>::INTERNAL_OPS;
-        (*sd).flags |= bindings::V4L2_SUBDEV_FL_HAS_DEVNODE;
+        // No V4L2_SUBDEV_FL_HAS_DEVNODE: the flag only asks
+        // v4l2_device_register_subdev_nodes() for a node, which would hold
+        // no reference on the block (an async sensor bound to another
+        // driver's notifier would get one). Our nodes come from
+        // `register_node` alone.
         (*sd).entity.function = T::FUNCTION;
         (*sd).entity.ops = &ENTITY_OPS.0;
         copy_cstr(&mut (*sd).name, name);
@@ -672,8 +676,16 @@ pub(crate) unsafe fn entity(sd: NonNull<bindings::v4l2_subdev>) -> *mut bindings
     unsafe { &raw mut (*sd.as_ptr()).entity }
 }
 
+/// Resolves what subdev nodes need from the core ([`node_fops`]). Call it
+/// at module init: resolving registers a kprobe, which must not happen
+/// later under the locks a probe or v4l2-async's `complete` holds.
+pub(crate) fn resolve_symbols() -> Result {
+    node_fops().map(|_| ())
+}
+
 /// The core's `v4l2_subdev_fops`, which videodev does not export; resolved
-/// once through kallsyms (`videodev:` when videodev is a module).
+/// once through kallsyms (`videodev:` when videodev is a module), at the
+/// latest by [`resolve_symbols`].
 fn node_fops() -> Result<*const bindings::v4l2_file_operations> {
     static FOPS: AtomicPtr<bindings::v4l2_file_operations> = AtomicPtr::new(null_mut());
     let p = FOPS.load(Ordering::Acquire);
@@ -1001,6 +1013,18 @@ unsafe extern "C" fn node_release<T: Driver>(vdev: *mut bindings::video_device) 
     }
 }
 
+/// The subdev's node, if it has one.
+///
+/// # Safety
+///
+/// `sd` is registered; its node is not being made or unregistered.
+pub(crate) unsafe fn node(
+    sd: NonNull<bindings::v4l2_subdev>,
+) -> Option<NonNull<bindings::video_device>> {
+    // SAFETY: guaranteed by the caller; only the field is read.
+    NonNull::new(unsafe { (*sd.as_ptr()).devnode })
+}
+
 /// Unregisters the node of a subdev, if it has one, and detaches it from
 /// the subdev at once (its release comes at its last close). The subdev's
 /// unregistration then sees no node, and leaves it alone.
@@ -1016,7 +1040,8 @@ pub(crate) unsafe fn unregister_node(sd: NonNull<bindings::v4l2_subdev>) {
     unsafe {
         let vdev = (*sd.as_ptr()).devnode;
         if !vdev.is_null() {
-            bindings::video_unregister_device(vdev);
+            // Waits for an open in progress (see the helper).
+            bindings::rust_helper_unregister_subdev_node(vdev);
             (*sd.as_ptr()).devnode = core::ptr::null_mut();
         }
     }

@@ -116,6 +116,12 @@ pub(crate) struct Registration<T> {
     module: &'static ThisModule,
     entities: KVec<Entity>,
     media_registered: bool,
+    /// A reference on each subdev node made, given back after the media
+    /// device is unregistered (see `drop`).
+    nodes: KVec<NonNull<bindings::video_device>>,
+    /// `register_nodes` ran (successfully or not): it runs once, and no
+    /// entity joins after it.
+    sealed: bool,
 }
 
 /// A `v4l2_device` whose graph comes and goes ([`Registration::on`]), as
@@ -202,6 +208,8 @@ impl<T: Send + Sync + 'static> Registration<T> {
             module: device.module,
             entities: KVec::new(),
             media_registered: false,
+            nodes: KVec::new(),
+            sealed: false,
         }
     }
 
@@ -218,6 +226,13 @@ impl<T: Send + Sync + 'static> Registration<T> {
         sd: NonNull<bindings::v4l2_subdev>,
         node: NodeFn,
     ) -> Result<usize> {
+        let twice = self
+            .entities
+            .iter()
+            .any(|e| matches!(*e, Entity::Bound(s, _) if s == sd));
+        if self.sealed || twice {
+            return Err(EBUSY);
+        }
         self.entities.reserve(1, GFP_KERNEL)?;
         // SAFETY: guaranteed by the caller; the media device is initialized.
         // A subdev that bound while the media device was attached is in it
@@ -241,6 +256,9 @@ impl<T: Send + Sync + 'static> Registration<T> {
     /// Creates the subdev `name` of type `S` with its data and registers it
     /// on the `v4l2_device`. Returns its index for [`Self::link`].
     pub(crate) fn add_subdev<S: subdev::Driver>(&mut self, name: &CStr, data: S) -> Result<usize> {
+        if self.sealed {
+            return Err(EBUSY);
+        }
         // Reserve first so that nothing can fail after the subdev is registered.
         self.entities.reserve(1, GFP_KERNEL)?;
         let hold = subdev::register(self.root.v4l2_dev_ptr(), self.module, name, data)?;
@@ -256,6 +274,9 @@ impl<T: Send + Sync + 'static> Registration<T> {
         data: V,
         state: V::State,
     ) -> Result<usize> {
+        if self.sealed {
+            return Err(EBUSY);
+        }
         self.entities.reserve(1, GFP_KERNEL)?;
         let vdev =
             video_device::register(self.root.v4l2_dev_ptr(), self.module, name, data, state)?;
@@ -298,9 +319,15 @@ impl<T: Send + Sync + 'static> Registration<T> {
         Ok(())
     }
 
-    /// Creates `/dev/mediaN` and the subdev nodes.
+    /// Creates `/dev/mediaN` and the subdev nodes. Once only (-EBUSY
+    /// after); no entity can be added after it.
     pub(crate) fn register_nodes(&mut self) -> Result {
+        if self.sealed {
+            return Err(EBUSY);
+        }
+        self.sealed = true;
         let mdev = self.root.media_device();
+        self.nodes.reserve(self.entities.len(), GFP_KERNEL)?;
         // SAFETY: initialized in `new` (invariant of `Root`), not yet registered.
         unsafe { mdev.register(self.module)? };
         // Not `__v4l2_device_register_subdev_nodes()`: see the helper
@@ -315,6 +342,18 @@ impl<T: Send + Sync + 'static> Registration<T> {
                 Entity::Bound(sd, node) => unsafe { node(sd) },
                 Entity::Video(_) => Ok(()),
             };
+            let sd = match *e {
+                Entity::Subdev(ref hold) => Some(hold.sd()),
+                Entity::Bound(sd, _) => Some(sd),
+                Entity::Video(_) => None,
+            };
+            // SAFETY: registered, its node (if any) just made.
+            if let (Ok(()), Some(node)) = (&ret, sd.and_then(|sd| unsafe { subdev::node(sd) })) {
+                // SAFETY: a registered node; the reference goes back in `drop`.
+                unsafe { video_device::get(node) };
+                // Within the capacity reserved above: cannot fail.
+                let _ = self.nodes.push(node, GFP_KERNEL);
+            }
             if let Err(e) = ret {
                 // SAFETY: registered just above.
                 unsafe { mdev.unregister() };
@@ -334,7 +373,8 @@ impl<T> Drop for Registration<T> {
         // now or when the last user of its node goes.
         // A stream's pipeline spans the pads of other video nodes, and
         // stopping it writes to them: hold every node's memory until all
-        // streams are stopped.
+        // streams are stopped, and (with the subdev nodes' references of
+        // `nodes`) until the media device is unregistered.
         let videos = || {
             self.entities.iter().rev().filter_map(|e| match e {
                 Entity::Video(vdev) => Some(*vdev),
@@ -349,10 +389,6 @@ impl<T> Drop for Registration<T> {
         for vdev in videos() {
             // SAFETY: registered by `add_video` and not unregistered yet.
             unsafe { video_device::unregister(vdev) };
-        }
-        for vdev in videos() {
-            // SAFETY: the reference taken above.
-            unsafe { video_device::put(vdev) };
         }
         // The graph's references to its subdevs go with `entities`, after
         // this: each subdev's memory goes then, or at its node's release.
@@ -374,6 +410,19 @@ impl<T> Drop for Registration<T> {
         if self.media_registered {
             // SAFETY: registered by `register_nodes`.
             unsafe { self.root.mdev.unregister() };
+        }
+        // Only now may a node's release run: it removes the node's
+        // interface from the media device (media_devnode_remove(), a
+        // list_del without graph_mutex), which must not race
+        // media_device_unregister() walking that list.
+        for vdev in videos() {
+            // SAFETY: the reference taken above.
+            unsafe { video_device::put(vdev) };
+        }
+        for &node in self.nodes.iter() {
+            // SAFETY: the reference `register_nodes` took, given back once
+            // (this is `drop`).
+            unsafe { video_device::put(node) };
         }
         // The media device stays attached: nodes still open release later,
         // and their release removes their interface only through it. A

@@ -765,6 +765,19 @@ unsafe fn free_node<T: Driver>(node: *mut VideoDev<T>) {
     }
 }
 
+/// Frees a node whose registration failed after device_register(), from
+/// the device's release.
+///
+/// # Safety
+///
+/// `vdev` is the `video_device` of a `VideoDev<T>` that was never
+/// registered, with no other user left.
+unsafe extern "C" fn free_failed<T: Driver>(vdev: *mut bindings::video_device) {
+    // SAFETY: `vdev` is the `vdev` field of a `VideoDev<T>`, which the
+    // caller says is unused; `free_node` needs nothing more.
+    unsafe { free_node(kernel::container_of!(vdev, VideoDev<T>, vdev) as *mut VideoDev<T>) };
+}
+
 /// Creates the capture node `name` of type `T` with one sink pad and a vb2
 /// queue and registers it on `v4l2_dev`. Returns the C object for
 /// [`unregister`].
@@ -854,11 +867,17 @@ pub(crate) fn register<T: Driver>(
         )
     };
     if let Err(e) = to_result(ret) {
-        // SAFETY: a failed registration never calls release: still ours,
-        // once the device reference a failed device_register() left is put.
+        // SAFETY: a failed registration never calls `release_callback`:
+        // still ours. If device_register() ran, its reference is put and
+        // `free_failed` frees the node from the device's release (maybe
+        // later); else it is freed here.
         unsafe {
-            bindings::rust_helper_video_register_failed((*raw).vdev.get());
-            free_node(raw);
+            if !bindings::rust_helper_video_register_failed(
+                (*raw).vdev.get(),
+                Some(free_failed::<T>),
+            ) {
+                free_node(raw);
+            }
         }
         return Err(e);
     }

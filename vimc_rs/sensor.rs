@@ -7,7 +7,7 @@ use crate::{
     formats::{self, sensor, MbusFormat},
     media::{
         async_graph::Bound,
-        ctrls::{cid, Def, Menu, TPG_PATTERN_MAX},
+        ctrls::{cid, Def, Menu, MenuStrings},
         kthread::ktime_get_ns,
         pipeline::SubdevRef,
         platform,
@@ -30,7 +30,8 @@ const OSD_ALL: i32 = 0;
 const OSD_COUNTERS: i32 = 1;
 
 /// `Show Information` menu: what the on-screen text shows.
-const OSD_MODES: Menu = crate::menu!("All", "Counters Only", "None");
+static OSD_MODES: MenuStrings<3> =
+    MenuStrings::new([c_str!("All"), c_str!("Counters Only"), c_str!("None")]);
 
 /// The sensor's controls, as C vimc creates them.
 const CONTROLS: &[Def] = &[
@@ -38,14 +39,12 @@ const CONTROLS: &[Def] = &[
     Def::Menu {
         id: controls::CID_TEST_PATTERN,
         name: c_str!("Test Pattern"),
-        max: TPG_PATTERN_MAX,
-        menu: Menu::TpgPatterns,
+        menu: Menu::TPG_PATTERNS,
     },
     Def::Menu {
         id: controls::CID_OSD_TEXT_MODE,
         name: c_str!("Show Information"),
-        max: 2,
-        menu: OSD_MODES,
+        menu: OSD_MODES.menu(),
     },
     Def::Std {
         id: cid::VFLIP,
@@ -83,6 +82,7 @@ impl subdev::Driver for Sensor {
     const FUNCTION: u32 = subdev::function::CAM_SENSOR;
     const PADS: &'static [u32] = &[subdev::pad::SOURCE];
     const CONTROLS: &'static [Def] = CONTROLS;
+    const LOCKED_WHILE_STREAMING: bool = true;
 
     fn lock_class() -> &'static LockClass {
         static CLASS: LockClass = LockClass::new();

@@ -122,6 +122,7 @@ struct VimcModule {
 
 impl kernel::Module for VimcModule {
     fn init(module: &'static ThisModule) -> Result<Self> {
+        media::subdev::resolve_symbols()?;
         let mut sensors = KVec::with_capacity(topology::SENSORS.len(), GFP_KERNEL)?;
         for &(id, _, node) in topology::SENSORS {
             sensors.push(

@@ -4,8 +4,10 @@
 # formats and selections with valid, clamped and invalid values, on the
 # active state and on a file handle's try state; v4l2-ctl --all and the
 # controls and menus of every subdev, and control writes in and out of
-# range. Any difference fails; each subdev node's parent device is checked
-# apart (vimc_rs's sensors are devices of their own).
+# range; and, while a pipeline streams, the EBUSY of active format and
+# selection changes on its entities. Any difference fails; each subdev
+# node's parent device is checked apart (vimc_rs's sensors are devices of
+# their own).
 # timeout: 900
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
@@ -95,3 +97,33 @@ sed 's/^Sensor A:vimc-sensor\.0$//; s/^Sensor B:vimc-sensor\.1$//; s/^RGB\/YUV I
 	/tmp/rs.parents | grep . && fail "vimc_rs: a subdev node under the wrong device: $(cat /tmp/rs.parents)"
 [ "$(grep -c 'vimc-sensor' /tmp/rs.parents)" = 3 ] || fail "vimc_rs: not 3 sensor nodes: $(cat /tmp/rs.parents)"
 echo "identical: $(wc -l < /tmp/c) lines of subdev API output"
+
+# While RGB/YUV Capture streams (Sensor A, Debayer A, Scaler and the
+# capture), active format and selection changes on those get EBUSY and try
+# ones still work; Sensor B, off the pipeline, takes its change.
+busy() { # $1: output file
+	local cap sp
+	cap=$(node "RGB/YUV Capture")
+	pipeline_fmt "Sensor A" SRGGB8_1X8 640 480 - 640x480 > /dev/null || fail "formats not set"
+	v4l2-ctl -d $cap --stream-mmap --stream-count=100000 --stream-to=/dev/null > /tmp/busy.out 2>&1 &
+	sp=$!
+	wait_for /tmp/busy.out '<' 60 || { kill $sp 2>/dev/null; fail "stream did not start: $(cat /tmp/busy.out)"; }
+	{
+	for e in "Sensor A" "Debayer A" "Scaler" "Sensor B"; do
+		d=$(node "$e")
+		echo "== $e"
+		v4l2-ctl -d $d --set-subdev-fmt pad=0,width=320,height=240 2>&1 || echo "rc=$?"
+		v4l2-ctl -d $d --try-subdev-fmt pad=0,width=320,height=240 2>&1 || echo "rc=$?"
+		v4l2-ctl -d $d --set-subdev-selection pad=0,target=crop,left=0,top=0,width=160,height=120 2>&1 || echo "rc=$?"
+		v4l2-ctl -d $d --get-subdev-fmt 0 2>&1 | grep 'Width/Height'
+	done
+	echo "== RGB/YUV Capture"
+	v4l2-ctl -d $cap -v width=320,height=240 2>&1 || echo "rc=$?"
+	} > "$1" 2>&1
+	kill $sp; wait $sp || true
+}
+dump_both busy
+cat /tmp/c
+grep -q 'Device or resource busy' /tmp/c || fail "C vimc: no EBUSY while streaming"
+diff -u /tmp/c /tmp/rs || fail "vimc_rs differs from C vimc while streaming (diff above)"
+echo "identical while streaming: $(grep -c busy /tmp/c) EBUSY"
