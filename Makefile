@@ -65,7 +65,7 @@ bench: deps
 
 # The kernel's rustfmt settings; its rustfmt targets do not cover M= builds.
 RUST_SOURCES = $(shell git ls-files '*.rs')
-RUSTFMT := /usr/bin/rustfmt --edition 2021 --config-path $(KDIR)/source/.rustfmt.toml
+RUSTFMT = /usr/bin/rustfmt --edition 2021 --config-path $(KDIR)/source/.rustfmt.toml
 
 rustfmt:
 	@$(RUSTFMT) $(RUST_SOURCES)
