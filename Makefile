@@ -3,6 +3,17 @@
 SHELL := /bin/bash
 CACHE ?= $(HOME)/.cache/vimc-rs
 export VIMC_RS_CACHE := $(CACHE)
+# KERNEL=6.12|7.3 selects the kernel of run, modules and bench (from the
+# environment too); `make check` runs the suite on each of KERNELS unless
+# KERNEL is given.
+KERNELS := 6.12 7.3
+ifeq ($(origin KERNEL),undefined)
+CHECK_KERNELS := $(KERNELS)
+KERNEL := 6.12
+else
+CHECK_KERNELS := $(KERNEL)
+endif
+export KERNEL
 FLAVOUR ?= debug
 # Lazy, since the key needs the tools that `deps` installs, but worked out
 # once per make: kernel.sh --path hashes packages, fragments and tool versions.
@@ -16,7 +27,7 @@ KVARS := $(shell VIMC_RS_CACHE='$(CACHE)' bash -c '$(toolvars) echo "$${KVARS[*]
 export LIBCLANG_PATH := $(shell bash -c '$(toolvars) echo "$$LIBCLANG_PATH"')
 PHASE := scripts/phase
 
-.PHONY: all deps kernel modules modules-only guest run check test bench rustfmt rustfmt-check \
+.PHONY: all deps kernel modules modules-only guest run check check-one test bench rustfmt rustfmt-check \
 	clippy rust-analyzer clean stress
 
 all: modules
@@ -25,7 +36,7 @@ deps:
 	@$(PHASE) deps scripts/deps.sh
 
 kernel: deps
-	@$(PHASE) kernel scripts/kernel.sh $(FLAVOUR)
+	@$(PHASE) kernel-$(KERNEL) scripts/kernel.sh $(FLAVOUR)
 
 # Objects built against another kernel directory are stale: clean first.
 modules: kernel
@@ -48,15 +59,27 @@ run: guest
 		$(if $(CMD),-- sh -c '$(subst ','\'',$(CMD))'); \
 	rc=$$?; [ $$rc = 0 ] || echo "make run: exit status $$rc (qemu/run returns it as is)" >&2; exit $$rc
 
-# JOBS=N guests at once (default: one per host core).
-check: guest
-	@$(PHASE) tests qemu/test --kernel $(KDIR) --results $(RESULTS) $(if $(JOBS),-j $(JOBS))
+# JOBS=N guests at once (default: one per host core). Per kernel: its
+# kernel, the modules built for it, the suite into RESULTS/<kernel>; the last
+# line sums the kernels' "N passed, M failed".
+check: deps
+	@p=0; f=0; out=$$(mktemp); for k in $(CHECK_KERNELS); do \
+		echo "# kernel $$k"; \
+		env -u KDIR $(MAKE) --no-print-directory KERNEL=$$k check-one 2>&1 | tee $$out; \
+		l=$$(grep -E '^[0-9]+ passed, [0-9]+ failed$$' $$out | tail -1); \
+		if [ -n "$$l" ]; then set -- $$l; p=$$((p + $$1)); f=$$((f + $$3)); \
+		else l="no result line: the run stopped early"; f=$$((f + 1)); fi; \
+		echo "# kernel $$k: $$l"; done; rm -f $$out; \
+	echo "$$p passed, $$f failed"; [ $$f = 0 ]
 test: check
+
+check-one: guest
+	@$(PHASE) tests-$(KERNEL) qemu/test --kernel $(KDIR) --results $(RESULTS)/$(KERNEL) $(if $(JOBS),-j $(JOBS))
 
 # The lifetime scenarios at full counts (hours under TCG + KASAN); PART=K/N
 # runs the K-th of N parts of about equal length.
 stress: guest
-	@$(PHASE) stress qemu/test --kernel $(KDIR) --results $(RESULTS)/stress$(if $(PART),-$(subst /,-of-,$(PART))) \
+	@$(PHASE) stress qemu/test --kernel $(KDIR) --results $(RESULTS)/stress-$(KERNEL)$(if $(PART),-$(subst /,-of-,$(PART))) \
 		--stress $(if $(PART),--part $(PART)) $(if $(JOBS),-j $(JOBS))
 
 # CPU per frame and frame rates, C vimc against vimc_rs (sanitizer-free kernel).

@@ -55,7 +55,6 @@ use media::{
 module! {
     type: AsyncDebugfs,
     name: "async_debugfs",
-    author: "vimc-rs developers",
     description: "Dump v4l2-async subdevs and notifiers in debugfs",
     license: "GPL",
 }
@@ -285,7 +284,8 @@ impl OnGoing for LeakWatch {
                 pr_warn!(
                     "{} exited with its async subdev {} (sd={:#x}) still registered: a v4l2_async_unregister_subdev() is missing\n",
                     m.name(),
-                    Bytes(&leak.name[..name]),
+                    // 7.x's pr_* take only kernel::fmt::Display types; Arguments is one.
+                    format_args!("{}", Bytes(&leak.name[..name])),
                     leak.sd
                 );
                 let mut leaks = self.0.leaks.lock();

@@ -22,5 +22,8 @@
 pub use kernel::bindings::*;
 #[allow(unused_imports)]
 use kernel::ffi;
+// 7.x's bindgen derives this on every struct (the kernel's own cmd line).
+#[cfg(kernel_7)]
+use pin_init::MaybeZeroable;
 
 include!("bindings_generated.rs");

@@ -19,7 +19,7 @@ pub(crate) fn to_c_int(r: kernel::error::Result) -> kernel::ffi::c_int {
 /// Copies `src` into the fixed-size C string `dst`, truncating and always
 /// NUL-terminating, like the kernel's `strscpy`.
 pub(crate) fn copy_cstr(dst: &mut [u8], src: &kernel::str::CStr) {
-    let bytes = src.as_bytes();
+    let bytes = compat::cstr_bytes(src);
     let n = bytes.len().min(dst.len().saturating_sub(1));
     dst[..n].copy_from_slice(&bytes[..n]);
     for b in &mut dst[n..] {
@@ -32,4 +32,42 @@ pub(crate) fn copy_cstr(dst: &mut [u8], src: &kernel::str::CStr) {
 #[allow(improper_ctypes)]
 extern "C" {
     static __this_module: kernel::types::Opaque<bindings::module>;
+}
+
+/// The module this layer is compiled into, for the APIs that take an owner
+/// (the kernel crate names it differently on 6.12 and 7.x).
+// SAFETY: `__this_module` is the module's own `struct module`, which lives
+// as long as the module's code and data.
+pub(crate) static THIS_MODULE: kernel::ThisModule =
+    unsafe { kernel::ThisModule::from_ptr(core::ptr::addr_of!(__this_module).cast_mut().cast()) };
+
+/// What the kernel crate moved or changed between 6.12 and 7.x, under one
+/// name. `CStr` is the kernel's own type on 6.12 and `core::ffi::CStr` on 7.x.
+#[allow(unused_imports)]
+pub(crate) mod compat {
+    #[cfg(kernel_7)]
+    pub(crate) use kernel::prelude::fmt;
+    #[cfg(kernel_7)]
+    pub(crate) use kernel::sync::aref::{ARef, AlwaysRefCounted};
+    #[cfg(not(kernel_7))]
+    pub(crate) use kernel::fmt;
+    #[cfg(not(kernel_7))]
+    pub(crate) use kernel::types::{ARef, AlwaysRefCounted};
+    use kernel::{ffi::c_char, str::CStr};
+
+    /// The string's bytes without the NUL.
+    pub(crate) fn cstr_bytes(s: &CStr) -> &[u8] {
+        #[cfg(kernel_7)]
+        return s.to_bytes();
+        #[cfg(not(kernel_7))]
+        return s.as_bytes();
+    }
+
+    /// The string as a C pointer, in constant contexts too.
+    pub(crate) const fn cstr_ptr(s: &CStr) -> *const c_char {
+        #[cfg(kernel_7)]
+        return s.as_ptr().cast();
+        #[cfg(not(kernel_7))]
+        return s.as_char_ptr();
+    }
 }

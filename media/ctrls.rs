@@ -35,7 +35,7 @@ impl<const N: usize> MenuStrings<N> {
         let mut p = [core::ptr::null(); N];
         let mut i = 0;
         while i < N {
-            p[i] = items[i].as_char_ptr();
+            p[i] = super::compat::cstr_ptr(items[i]);
             i += 1;
         }
         Self(p)

@@ -18,6 +18,29 @@ use kernel::{
     str::CStr,
 };
 
+/// `debugfs_create_file()`, a function on 6.12 and a `_Generic` macro over
+/// the full and short fops variants on 7.x.
+///
+/// # Safety
+///
+/// As `debugfs_create_file()`'s.
+unsafe fn create_file(
+    name: *const kernel::ffi::c_char,
+    mode: bindings::umode_t,
+    parent: *mut bindings::dentry,
+    data: *mut c_void,
+    fops: *const bindings::file_operations,
+) -> *mut bindings::dentry {
+    // SAFETY: the caller keeps `debugfs_create_file()`'s contract, which the
+    // full variant without auxiliary data is on 7.x.
+    unsafe {
+        #[cfg(kernel_7)]
+        return bindings::debugfs_create_file_full(name, mode, parent, data, core::ptr::null(), fops);
+        #[cfg(not(kernel_7))]
+        return bindings::debugfs_create_file(name, mode, parent, data, fops);
+    }
+}
+
 /// Writes into a `seq_file` buffer; the seq_file core grows it and calls
 /// `show` again when it overflows.
 ///
@@ -109,7 +132,7 @@ impl<D: Send + Sync + 'static> Dir<D> {
         // SAFETY: `dentry` is a valid directory (type invariant); the entry
         // lives in `self` until `drop` has removed the file; `FOPS` is static.
         from_err_ptr(unsafe {
-            bindings::debugfs_create_file(
+            create_file(
                 name.as_char_ptr(),
                 0o444,
                 self.dentry,

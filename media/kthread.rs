@@ -4,8 +4,8 @@
 //!
 //! C header: [`include/linux/kthread.h`](srctree/include/linux/kthread.h)
 
-use super::bindings;
-use kernel::{ffi::c_void, prelude::*, str::CStr, task::Task, types::ARef};
+use super::{bindings, compat::ARef};
+use kernel::{ffi::c_void, prelude::*, str::CStr, task::Task};
 
 /// The body of a thread's loop.
 pub(crate) trait Work: Send + 'static {

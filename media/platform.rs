@@ -80,11 +80,25 @@ impl<T: Driver> Registration<T> {
             core::ptr::write_bytes(p, 0, 1);
             (*p).driver.name = T::NAME.as_char_ptr();
             (*p).probe = Some(probe_callback::<T>);
-            (*p).__bindgen_anon_1.remove = Some(remove_callback::<T>);
+            #[cfg(kernel_7)]
+            {
+                (*p).remove = Some(remove_callback::<T>);
+            }
+            #[cfg(not(kernel_7))]
+            {
+                (*p).__bindgen_anon_1.remove = Some(remove_callback::<T>);
+            }
         }
         // SAFETY: `p` is a fully initialized driver that lives in `drv`
-        // until `drop` unregisters it.
-        to_result(unsafe { bindings::__platform_driver_register(p, module.as_ptr()) })?;
+        // until `drop` unregisters it. (7.x's `mod_name` is for built-in
+        // drivers, which have no owner: null here.)
+        to_result(unsafe {
+            #[cfg(kernel_7)]
+            let r = bindings::__platform_driver_register(p, module.as_ptr(), core::ptr::null());
+            #[cfg(not(kernel_7))]
+            let r = bindings::__platform_driver_register(p, module.as_ptr());
+            r
+        })?;
         Ok(Self {
             drv,
             _p: PhantomData,

@@ -329,7 +329,7 @@ impl<T: Driver> Subdev<T> {
     /// `sd` is the subdev of a live `Subdev<T>` whose data is not dropped.
     unsafe fn data_of<'a>(sd: *mut bindings::v4l2_subdev) -> &'a T {
         // SAFETY: guaranteed by the caller.
-        unsafe { &(*kernel::container_of!(sd, Subdev<T>, sd)).data }
+        unsafe { &(*kernel::container_of!(sd.cast::<Opaque<bindings::v4l2_subdev>>(), Subdev<T>, sd)).data }
     }
 }
 
@@ -401,7 +401,7 @@ unsafe extern "C" fn s_ctrl<T: Driver>(ctrl: *mut bindings::v4l2_ctrl) -> c_int 
     // SAFETY: our handler is `Subdev<T>::hdl` (type invariant); the data is
     // alive while the handler is (it is freed first in release).
     let (data, id, val) = unsafe {
-        let s = kernel::container_of!((*ctrl).handler, Subdev<T>, hdl);
+        let s = kernel::container_of!((*ctrl).handler.cast::<Opaque<bindings::v4l2_ctrl_handler>>(), Subdev<T>, hdl);
         (&*(*s).data, (*ctrl).id, (*ctrl).val)
     };
     to_c_int(data.s_ctrl(id, val))

@@ -11,6 +11,7 @@
 //! only unregisters.
 
 use super::{
+    compat::{ARef, AlwaysRefCounted},
     bindings,
     media_device::{Info, MediaDevice},
     platform,
@@ -22,7 +23,7 @@ use kernel::{
     error::to_result,
     prelude::*,
     str::CStr,
-    types::{ARef, AlwaysRefCounted, Opaque},
+    types::Opaque,
     ThisModule,
 };
 
@@ -86,7 +87,7 @@ unsafe impl<T> AlwaysRefCounted for Root<T> {
 unsafe extern "C" fn release_callback<T>(v4l2_dev: *mut bindings::v4l2_device) {
     // SAFETY: only installed on `Root<T>::v4l2_dev` (type invariant), so the
     // container is a `Root<T>`.
-    let root = unsafe { kernel::container_of!(v4l2_dev, Root<T>, v4l2_dev) } as *mut Root<T>;
+    let root = unsafe { kernel::container_of!(v4l2_dev.cast::<Opaque<bindings::v4l2_device>>(), Root<T>, v4l2_dev) } as *mut Root<T>;
     // SAFETY: the last reference is gone: no node, file or thread uses the
     // media device anymore, and it was unregistered by `Registration::drop`.
     unsafe { (*root).mdev.cleanup() };

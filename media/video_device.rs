@@ -239,7 +239,7 @@ impl<T: Driver> VideoDev<T> {
         // outlives its open files.
         unsafe {
             let vdev = bindings::video_devdata(file);
-            &*kernel::container_of!(vdev, Self, vdev)
+            &*kernel::container_of!(vdev.cast::<Opaque<bindings::video_device>>(), Self, vdev)
         }
     }
 
@@ -426,9 +426,13 @@ impl<T: Driver> Vtable<T> {
         ops.buf_queue = Some(buf_queue::<T>);
         ops.start_streaming = Some(start_streaming::<T>);
         ops.stop_streaming = Some(stop_streaming::<T>);
-        // `queue.lock` is set, so vb2's helpers drop and retake it.
-        ops.wait_prepare = Some(bindings::vb2_ops_wait_prepare);
-        ops.wait_finish = Some(bindings::vb2_ops_wait_finish);
+        // `queue.lock` is set, so vb2's helpers drop and retake it (7.x's
+        // vb2 does that itself and has no such callbacks).
+        #[cfg(not(kernel_7))]
+        {
+            ops.wait_prepare = Some(bindings::vb2_ops_wait_prepare);
+            ops.wait_finish = Some(bindings::vb2_ops_wait_finish);
+        }
         ops
     };
     const ENTITY_OPS: bindings::media_entity_operations = {
@@ -726,7 +730,7 @@ unsafe extern "C" fn link_validate<T: Driver>(link: *mut bindings::media_link) -
     // SAFETY: the sink entity is our node's (we install this op only there).
     let node = unsafe {
         let vdev = kernel::container_of!((*sink).entity, bindings::video_device, entity);
-        &*kernel::container_of!(vdev, VideoDev<T>, vdev)
+        &*kernel::container_of!(vdev.cast::<Opaque<bindings::video_device>>(), VideoDev<T>, vdev)
     };
     // SAFETY: a pad of a registered entity.
     let src_fmt = match unsafe { pipeline::pad_format(source) } {
@@ -745,7 +749,7 @@ unsafe extern "C" fn link_validate<T: Driver>(link: *mut bindings::media_link) -
 /// Called by the V4L2 core, once, after unregistration and the last close.
 unsafe extern "C" fn release_callback<T: Driver>(vdev: *mut bindings::video_device) {
     // SAFETY: installed only on `VideoDev<T>::vdev` (type invariant).
-    let node = unsafe { kernel::container_of!(vdev, VideoDev<T>, vdev) } as *mut VideoDev<T>;
+    let node = unsafe { kernel::container_of!(vdev.cast::<Opaque<bindings::video_device>>(), VideoDev<T>, vdev) } as *mut VideoDev<T>;
     // SAFETY: nothing uses the node anymore (the queue was released at
     // unregistration); allocated as a `KBox` by `register`.
     unsafe { free_node(node) };
@@ -775,7 +779,7 @@ unsafe fn free_node<T: Driver>(node: *mut VideoDev<T>) {
 unsafe extern "C" fn free_failed<T: Driver>(vdev: *mut bindings::video_device) {
     // SAFETY: `vdev` is the `vdev` field of a `VideoDev<T>`, which the
     // caller says is unused; `free_node` needs nothing more.
-    unsafe { free_node(kernel::container_of!(vdev, VideoDev<T>, vdev) as *mut VideoDev<T>) };
+    unsafe { free_node(kernel::container_of!(vdev.cast::<Opaque<bindings::video_device>>(), VideoDev<T>, vdev) as *mut VideoDev<T>) };
 }
 
 /// Creates the capture node `name` of type `T` with one sink pad and a vb2

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 RUST_DEB_VERSION=1.85.0+dfsg3-1~deb12u3
-BINDGEN_VERSION=0.69.5
+here=$(cd "$(dirname "$0")" && pwd)
 
 APT_PKGS=(clang-19 lld-19 llvm-19 libclang-19-dev linux-source-6.12 qemu-system-x86
 	v4l-utils busybox-static libcamera-tools libcamera-ipa gstreamer1.0-tools
@@ -37,15 +37,22 @@ if [ ${#missing[@]} -gt 0 ]; then
 	fi
 fi
 
-# bindgen from crates.io, pinned, installed into our own root so that
-# another bindgen on PATH never gets picked up.
-BINDGEN_ROOT=${VIMC_RS_CACHE:-$HOME/.cache/vimc-rs}/bindgen-$BINDGEN_VERSION
-if ! "$BINDGEN_ROOT/bin/bindgen" --version 2>/dev/null | grep -qx "bindgen $BINDGEN_VERSION"; then
-	echo "deps: installing bindgen-cli $BINDGEN_VERSION from crates.io"
-	command -v cargo >/dev/null || { echo "deps: ERROR: cargo is missing (needed to install bindgen-cli)" >&2; exit 1; }
-	(cd / && cargo install --quiet --locked --root "$BINDGEN_ROOT" bindgen-cli --version "$BINDGEN_VERSION") \
-		|| { echo "deps: ERROR: cargo install bindgen-cli $BINDGEN_VERSION failed" >&2; exit 1; }
-fi
+# Per kernel: bindgen from crates.io, pinned, installed into our own root so
+# that another bindgen on PATH never gets picked up; the kernel source.
+need_kernel=()
+for k in $(. "$here/toolvars.sh" && echo "${KERNELS[*]}"); do
+	eval "$(KERNEL=$k; . "$here/toolvars.sh"; declare -p BINDGEN BINDGEN_VERSION KSRC_PKG KSRC_VER KSRC_SUITE)"
+	if ! "$BINDGEN" --version 2>/dev/null | grep -qx "bindgen $BINDGEN_VERSION"; then
+		echo "deps: installing bindgen-cli $BINDGEN_VERSION (for $k) from crates.io"
+		command -v cargo >/dev/null || { echo "deps: ERROR: cargo is missing (needed to install bindgen-cli)" >&2; exit 1; }
+		(cd / && cargo install --quiet --locked --root "${BINDGEN%/bin/bindgen}" bindgen-cli --version "$BINDGEN_VERSION") \
+			|| { echo "deps: ERROR: cargo install bindgen-cli $BINDGEN_VERSION failed" >&2; exit 1; }
+	fi
+	if [ -n "$KSRC_VER" ]; then
+		"$here/fetch-deb.sh" "$KSRC_SUITE" "$KSRC_PKG" "$KSRC_VER"
+	fi
+	need_kernel+=("$BINDGEN" "$(KERNEL=$k; . "$here/toolvars.sh"; ksrc_tarball)")
+done
 
 # The pinned toolchain as a rustup toolchain named in rust-toolchain.toml, so
 # cargo/rustc/rustfmt run inside the checkout are the same 1.85 the kernel uses.
@@ -65,9 +72,8 @@ fi
 need=(/usr/bin/rustc /usr/bin/clang-19 /usr/bin/ld.lld-19 /usr/bin/qemu-system-x86_64
 	/usr/bin/v4l2-ctl /usr/bin/media-ctl /usr/bin/v4l2-compliance /bin/busybox /usr/bin/cam
 	/usr/bin/gst-launch-1.0 /usr/lib/rustlib/src/rust/library/core/src/lib.rs
-	/usr/lib/llvm-19/lib/libclang.so "$BINDGEN_ROOT/bin/bindgen")
+	/usr/lib/llvm-19/lib/libclang.so "${need_kernel[@]}")
 for f in "${need[@]}"; do
 	[ -e "$f" ] || { echo "deps: ERROR: $f is missing after install" >&2; exit 1; }
 done
-ls /usr/src/linux-source-6.12.tar.xz >/dev/null 2>&1 || { echo "deps: ERROR: /usr/src/linux-source-6.12.tar.xz missing" >&2; exit 1; }
 /usr/bin/rustc --version | grep -q '^rustc 1\.85\.' || { echo "deps: ERROR: /usr/bin/rustc is not 1.85: $(/usr/bin/rustc --version)" >&2; exit 1; }

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Builds (or finds in the cache) the guest kernel from the unmodified Debian
-# linux-source-6.12 tarball: tinyconfig + scripts/kernel.config (+ for the
-# "bench" flavour, scripts/kernel-bench.config, which drops the sanitizers).
+# Builds (or finds in the cache) the guest kernel $KERNEL (6.12 or 7.3) from
+# Debian's unmodified linux-source tarball: tinyconfig + scripts/kernel.config
+# + scripts/kernel-$KERNEL.config (options that differ between the kernels)
+# (+ for the "bench" flavour, scripts/kernel-bench.config, which drops the
+# sanitizers).
 #
-#   scripts/kernel.sh [--path] [debug|bench]
+#   KERNEL=7.3 scripts/kernel.sh [--path] [debug|bench]
 #
-# The build directory is $VIMC_RS_CACHE/kernel-<flavour>-<key>, where the key
-# hashes the source package version, the fragments, this script and the tool
-# versions. --path prints that directory without building.
+# The build directory is $VIMC_RS_CACHE/kernel-<version>-<flavour>-<key>,
+# where the key hashes the source package version, the fragments, this script
+# and the tool versions. --path prints that directory without building.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/toolvars.sh"
@@ -15,22 +17,24 @@ here=$(cd "$(dirname "$0")" && pwd)
 path_only=0
 [ "${1:-}" = --path ] && { path_only=1; shift; }
 flavour=${1:-debug}
-frags=("$here/kernel.config")
+frags=("$here/kernel.config" "$here/kernel-$KERNEL.config")
 [ "$flavour" = bench ] && frags+=("$here/kernel-bench.config")
 
-src_ver=$(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null || echo none)
-key=$( { echo "$src_ver"; cat "${frags[@]}" "$0" "$here/toolvars.sh";
+src_ver=$(ksrc_version)
+key=$( { echo "$KERNEL $src_ver"; cat "${frags[@]}" "$0"; echo "${KVARS[*]} $LIBCLANG_PATH";
 	/usr/bin/rustc --version 2>/dev/null; "$BINDGEN" --version 2>/dev/null;
 	clang-19 --version 2>/dev/null | head -1; } | sha256sum | cut -c1-16)
-out=$CACHE/kernel-$flavour-$key
+out=$CACHE/kernel-$KERNEL-$flavour-$key
 if [ $path_only = 1 ]; then echo "$out"; exit 0; fi
 if [ -f "$out/.vimc-rs-done" ]; then exit 0; fi
 
-src=$CACHE/src-$src_ver/linux-source-6.12
+src=$CACHE/src-$src_ver/$KSRC_PKG
 if [ ! -f "$src/.vimc-rs-extracted" ]; then
-	echo "kernel: extracting /usr/src/linux-source-6.12.tar.xz"
+	tarball=$(ksrc_tarball)
+	[ -f "$tarball" ] || { echo "kernel: ERROR: $tarball missing (make deps fetches it)" >&2; exit 1; }
+	echo "kernel: extracting $tarball"
 	rm -rf "$CACHE/src-$src_ver"; mkdir -p "$CACHE/src-$src_ver"
-	tar -C "$CACHE/src-$src_ver" -xf /usr/src/linux-source-6.12.tar.xz
+	tar -C "$CACHE/src-$src_ver" -xf "$tarball"
 	touch "$src/.vimc-rs-extracted"
 fi
 

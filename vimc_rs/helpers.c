@@ -3,6 +3,9 @@
 #include "../media/helpers.c"
 #include "../media/helpers_video.c"
 
+/* The module! macros of 6.12 and 7.x spell this key differently. */
+MODULE_AUTHOR("vimc-rs developers");
+
 /* The 6.12 Rust module! macro has no parameters: this one lives in C. */
 static bool free_run;
 module_param(free_run, bool, 0644);

@@ -8,6 +8,7 @@ use crate::{
     media::{
         async_graph::Bound,
         ctrls::{cid, Def, Menu, MenuStrings},
+        compat::{cstr_bytes, fmt},
         kthread::ktime_get_ns,
         pipeline::SubdevRef,
         platform,
@@ -19,7 +20,7 @@ use crate::{
     },
     streamer, VimcShared,
 };
-use kernel::{alloc::VVec, c_str, fmt, prelude::*, sync::Arc};
+use kernel::{alloc::VVec, c_str, prelude::*, sync::Arc};
 
 pub(crate) struct Sensor {
     ctrls: Arc<Values>,
@@ -241,7 +242,7 @@ pub(crate) fn add(
 ) -> Result<usize> {
     bound
         .iter()
-        .find(|b| b.name().as_bytes() == name.as_bytes())
+        .find(|b| cstr_bytes(b.name()) == cstr_bytes(name))
         .ok_or(ENODEV)?
         .add_to::<Sensor, _>(reg)
 }
@@ -253,5 +254,5 @@ pub(crate) fn register(
     name: &'static CStr,
 ) -> Result<AsyncRegistration<Sensor>> {
     let ctrls = Values::new(CONTROLS)?;
-    AsyncRegistration::new(dev, &crate::THIS_MODULE, name, Sensor { ctrls })
+    AsyncRegistration::new(dev, &crate::media::THIS_MODULE, name, Sensor { ctrls })
 }

@@ -42,7 +42,6 @@ use media::{
 module! {
     type: VimcModule,
     name: "vimc_rs",
-    author: "vimc-rs developers",
     description: "Virtual media controller camera (Rust)",
     license: "GPL",
 }
@@ -84,7 +83,7 @@ impl platform::Driver for VimcDriver {
             bus_info: c_str!("platform:vimc"),
             hw_revision: 0,
         };
-        let device = v4l2_device::Device::new(dev, &info, VimcShared, &THIS_MODULE)?;
+        let device = v4l2_device::Device::new(dev, &info, VimcShared, &media::THIS_MODULE)?;
         let mut nodes = KVec::with_capacity(topology::SENSORS.len(), GFP_KERNEL)?;
         for &(_, _, name) in topology::SENSORS {
             nodes.push(swnode::find(name).ok_or(ENODEV)?, GFP_KERNEL)?;
