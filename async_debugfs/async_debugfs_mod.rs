@@ -50,6 +50,7 @@ use media::{
     debugfs::{self, SeqWriter},
     module_watch::{GoingModule, ModuleWatch, OnGoing},
     v4l2_async::{AsyncLists, Match, NotifierOwner, Slot, SubdevState, SD_NAME_LEN},
+    HashedPtr,
 };
 
 module! {
@@ -121,8 +122,9 @@ fn show_subdevs(sh: &Shared, w: &mut SeqWriter, stale_only: bool) -> Result {
                         sh.remembered(addr, |n| {
                             writeln!(
                                 w,
-                                "stale name={} sd={addr:#x} owner=? ops=? why={}",
+                                "stale name={} sd={} owner=? ops=? why={}",
                                 name(n),
+                                HashedPtr(addr),
                                 why.as_str()
                             )
                         })?;
@@ -137,9 +139,11 @@ fn show_subdevs(sh: &Shared, w: &mut SeqWriter, stale_only: bool) -> Result {
                         let n = own.or(r);
                         writeln!(
                             w,
-                            "stale name={} sd={:#x} owner={owner:#x} ops={ops:#x} why={}",
+                            "stale name={} sd={} owner={} ops={} why={}",
                             name(n),
-                            sd.addr(),
+                            HashedPtr(sd.addr()),
+                            HashedPtr(owner),
+                            HashedPtr(ops),
                             state.as_str()
                         )
                     })?;
@@ -150,9 +154,9 @@ fn show_subdevs(sh: &Shared, w: &mut SeqWriter, stale_only: bool) -> Result {
                 }
                 write!(
                     w,
-                    "subdev name={} sd={:#x}",
+                    "subdev name={} sd={}",
                     name(sd.name(&mut b.name)),
-                    sd.addr()
+                    HashedPtr(sd.addr())
                 )?;
                 let (dev, drv) = sd.device(&mut b.dev, &mut b.drv);
                 opt(dev.map(Bytes), w, "dev")?;
@@ -169,7 +173,7 @@ fn show_subdevs(sh: &Shared, w: &mut SeqWriter, stale_only: bool) -> Result {
                 for (i, n) in bound.enumerate() {
                     let sep = if i > 0 { "," } else { "" };
                     match n {
-                        Slot::Entry(n) => write!(w, "{sep}{n:#x}")?,
+                        Slot::Entry(n) => write!(w, "{sep}{}", HashedPtr(n))?,
                         Slot::Broken { why, .. } => write!(w, "{sep}{}", why.as_str())?,
                     }
                 }
@@ -189,11 +193,11 @@ fn show_notifiers(sh: &Shared, w: &mut SeqWriter) -> Result {
                 let n = match slot {
                     Slot::Entry(n) => n,
                     Slot::Broken { addr, why } => {
-                        writeln!(w, "notifier n={addr:#x} stale why={}", why.as_str())?;
+                        writeln!(w, "notifier n={} stale why={}", HashedPtr(addr), why.as_str())?;
                         continue;
                     }
                 };
-                write!(w, "notifier n={:#x}", n.addr())?;
+                write!(w, "notifier n={}", HashedPtr(n.addr()))?;
                 if n.is_freed() {
                     writeln!(w, " stale why=freed")?;
                     continue;
@@ -209,11 +213,11 @@ fn show_notifiers(sh: &Shared, w: &mut SeqWriter) -> Result {
                     let c = match c {
                         Slot::Entry(c) => c,
                         Slot::Broken { why, .. } => {
-                            writeln!(w, "conn n={:#x} broken why={}", n.addr(), why.as_str())?;
+                            writeln!(w, "conn n={} broken why={}", HashedPtr(n.addr()), why.as_str())?;
                             continue;
                         }
                     };
-                    write!(w, "conn n={:#x}", n.addr())?;
+                    write!(w, "conn n={}", HashedPtr(n.addr()))?;
                     match c.matches(&mut b.sym) {
                         Match::Fwnode(Some(p)) => write!(w, " match=fwnode:{}", Bytes(p))?,
                         Match::Fwnode(None) => write!(w, " match=fwnode:none")?,
@@ -282,11 +286,11 @@ impl OnGoing for LeakWatch {
                 };
                 let name = sd.name(&mut leak.name).map(|n| n.len()).unwrap_or(0);
                 pr_warn!(
-                    "{} exited with its async subdev {} (sd={:#x}) still registered: a v4l2_async_unregister_subdev() is missing\n",
+                    "{} exited with its async subdev {} (sd={}) still registered: a v4l2_async_unregister_subdev() is missing\n",
                     m.name(),
                     // 7.x's pr_* take only kernel::fmt::Display types; Arguments is one.
                     format_args!("{}", Bytes(&leak.name[..name])),
-                    leak.sd
+                    format_args!("{}", HashedPtr(leak.sd))
                 );
                 let mut leaks = self.0.leaks.lock();
                 if leaks.len() < MAX_LEAKS {

@@ -34,6 +34,23 @@ extern "C" {
     static __this_module: kernel::types::Opaque<bindings::module>;
 }
 
+/// An address as the kernel's `%p` shows it: hashed, so that it tells
+/// objects apart within a boot without giving away where they are.
+pub(crate) struct HashedPtr(pub(crate) usize);
+
+impl core::fmt::Display for HashedPtr {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut buf = [0u8; 24];
+        // SAFETY: `buf` is writable for its length; only the value of the
+        // address is used, never what it points to.
+        let n = unsafe {
+            bindings::rust_helper_hashed_ptr(buf.as_mut_ptr().cast(), buf.len() as _, self.0 as _)
+        };
+        let s = core::str::from_utf8(&buf[..(n as usize).min(buf.len())]).map_err(|_| core::fmt::Error)?;
+        f.write_str(s)
+    }
+}
+
 /// The module this layer is compiled into, for the APIs that take an owner
 /// (the kernel crate names it differently on 6.12 and 7.x).
 // SAFETY: `__this_module` is the module's own `struct module`, which lives

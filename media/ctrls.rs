@@ -20,6 +20,9 @@ pub(crate) mod cid {
     pub(crate) const HFLIP: u32 = bindings::V4L2_CID_HFLIP;
     pub(crate) const VFLIP: u32 = bindings::V4L2_CID_VFLIP;
     pub(crate) const FOCUS_ABSOLUTE: u32 = bindings::V4L2_CID_FOCUS_ABSOLUTE;
+    pub(crate) const PIXEL_RATE: u32 = bindings::V4L2_CID_PIXEL_RATE;
+    pub(crate) const HBLANK: u32 = bindings::V4L2_CID_HBLANK;
+    pub(crate) const VBLANK: u32 = bindings::V4L2_CID_VBLANK;
 }
 
 /// The item names of a driver's menu control: `N` `'static` C strings, so
@@ -121,6 +124,13 @@ pub(crate) enum Def {
         /// Range, step and default.
         range: (i64, i64, u64, i64),
     },
+    /// A standard control that userspace can read but not set.
+    StdReadOnly {
+        /// Control id.
+        id: u32,
+        /// Range, step and default.
+        range: (i64, i64, u64, i64),
+    },
 }
 
 impl Def {
@@ -130,7 +140,9 @@ impl Def {
         match self {
             Def::Class { .. } => None,
             Def::Menu { id, .. } => Some((*id, 0)),
-            Def::Integer { id, range, .. } | Def::Std { id, range } => Some((*id, range.3)),
+            Def::Integer { id, range, .. }
+            | Def::Std { id, range }
+            | Def::StdReadOnly { id, range } => Some((*id, range.3)),
         }
     }
 }
@@ -155,6 +167,19 @@ pub(super) unsafe fn add(
             } => {
                 // SAFETY: `hdl` is initialized (caller); the core records errors in it.
                 unsafe { bindings::v4l2_ctrl_new_std(hdl, ops, *id, *min, *max, *step, *def) };
+                continue;
+            }
+            Def::StdReadOnly {
+                id,
+                range: (min, max, step, def),
+            } => {
+                // SAFETY: as for `Std`.
+                let c = unsafe { bindings::v4l2_ctrl_new_std(hdl, ops, *id, *min, *max, *step, *def) };
+                if !c.is_null() {
+                    // SAFETY: `c` is the control just created in `hdl`, which
+                    // nobody else uses before the handler is set up.
+                    unsafe { (*c).flags |= bindings::V4L2_CTRL_FLAG_READ_ONLY as usize };
+                }
                 continue;
             }
             Def::Class { id, name } => {
@@ -194,4 +219,55 @@ pub(super) unsafe fn add(
     }
     // SAFETY: `hdl` is initialized.
     to_result(unsafe { (*hdl).error })
+}
+
+/// The controls of a subdev whose handler lock the caller holds, for the
+/// V4L2 core's unlocked (`__v4l2_ctrl_*`) calls.
+///
+/// # Invariants
+///
+/// `hdl` is an initialized handler whose lock is held for `'a`.
+pub(crate) struct Locked<'a> {
+    hdl: *mut bindings::v4l2_ctrl_handler,
+    _p: core::marker::PhantomData<&'a mut bindings::v4l2_ctrl_handler>,
+}
+
+impl Locked<'_> {
+    /// # Safety
+    ///
+    /// `hdl` is an initialized handler whose lock is held for the returned
+    /// value's lifetime.
+    pub(super) unsafe fn new(hdl: *mut bindings::v4l2_ctrl_handler) -> Self {
+        // INVARIANT: guaranteed by the caller.
+        Self {
+            hdl,
+            _p: core::marker::PhantomData,
+        }
+    }
+
+    fn find(&self, id: u32) -> Result<*mut bindings::v4l2_ctrl> {
+        // SAFETY: `hdl` is initialized and its lock held (type invariant),
+        // as the helper requires (v4l2_ctrl_find() would take that lock).
+        let c = unsafe { bindings::rust_helper_v4l2_ctrl_find_locked(self.hdl, id) };
+        if c.is_null() {
+            Err(EINVAL)
+        } else {
+            Ok(c)
+        }
+    }
+
+    /// Changes the range, step and default of control `id`; a value out of
+    /// the new range is clamped (and `s_ctrl` called), as the core does.
+    pub(crate) fn modify_range(&mut self, id: u32, range: (i64, i64, u64, i64)) -> Result {
+        let c = self.find(id)?;
+        // SAFETY: `c` is a control of `hdl`, whose lock is held (type invariant).
+        to_result(unsafe { bindings::__v4l2_ctrl_modify_range(c, range.0, range.1, range.2, range.3) })
+    }
+
+    /// Sets control `id` to `val`, calling `s_ctrl` if the value changes.
+    pub(crate) fn set(&mut self, id: u32, val: i32) -> Result {
+        let c = self.find(id)?;
+        // SAFETY: as in `modify_range`.
+        to_result(unsafe { bindings::__v4l2_ctrl_s_ctrl(c, val) })
+    }
 }

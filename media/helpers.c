@@ -11,6 +11,13 @@
 #include <linux/sprintf.h>
 #include "helpers.h"
 
+/* The kernel's hashed form of an address ("%p"): it tells objects apart
+ * within a boot without showing where they are. */
+int rust_helper_hashed_ptr(char *buf, unsigned long len, unsigned long p)
+{
+	return scnprintf(buf, len, "%p", (void *)p);
+}
+
 /* The full path of a firmware node ("%pfwf"), e.g. "/vimc/sensor-a". */
 int rust_helper_fwnode_path(struct fwnode_handle *fwnode, char *buf, unsigned long len)
 {

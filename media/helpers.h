@@ -30,6 +30,8 @@ void rust_helper_unregister_subdev_node(struct video_device *vdev);
 void rust_helper_video_lock_destroy(struct mutex *lock);
 int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned int hint,
 				      struct lock_class_key *key);
+int rust_helper_hashed_ptr(char *buf, unsigned long len, unsigned long p);
+struct v4l2_ctrl *rust_helper_v4l2_ctrl_find_locked(struct v4l2_ctrl_handler *hdl, u32 id);
 
 int rust_helper_v4l2_subdev_s_stream(struct v4l2_subdev *sd, int enable);
 int rust_helper_v4l2_subdev_get_active_fmt(struct v4l2_subdev *sd, struct v4l2_subdev_format *fmt);

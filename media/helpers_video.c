@@ -52,6 +52,21 @@ int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned i
 	return v4l2_ctrl_handler_init_class(hdl, hint, key, "subdev->hdl->_lock");
 }
 
+/*
+ * v4l2_ctrl_find() for a caller that holds the handler's lock (which
+ * v4l2_ctrl_find() takes): the handler's own controls, by id.
+ */
+struct v4l2_ctrl *rust_helper_v4l2_ctrl_find_locked(struct v4l2_ctrl_handler *hdl, u32 id)
+{
+	struct v4l2_ctrl *ctrl;
+
+	lockdep_assert_held(hdl->lock);
+	list_for_each_entry(ctrl, &hdl->ctrls, node)
+		if (ctrl->id == id)
+			return ctrl;
+	return NULL;
+}
+
 int rust_helper_v4l2_subdev_s_stream(struct v4l2_subdev *sd, int enable)
 {
 	return v4l2_subdev_call(sd, video, s_stream, enable);

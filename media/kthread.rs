@@ -108,6 +108,12 @@ pub(crate) fn hz() -> u64 {
     unsafe { bindings::rust_helper_hz() as u64 }
 }
 
+/// A duration in jiffies, rounded as the kernel's `nsecs_to_jiffies()`.
+pub(crate) fn nsecs_to_jiffies(ns: u64) -> u64 {
+    // SAFETY: pure arithmetic.
+    unsafe { bindings::nsecs_to_jiffies(ns) as u64 }
+}
+
 /// `CLOCK_MONOTONIC` in nanoseconds.
 pub(crate) fn ktime_get_ns() -> u64 {
     // SAFETY: no preconditions.

@@ -13,8 +13,9 @@ pub(crate) struct Info {
     pub(crate) driver_name: &'static CStr,
     /// Model name.
     pub(crate) model: &'static CStr,
-    /// Bus information, e.g. `platform:vimc`.
-    pub(crate) bus_info: &'static CStr,
+    /// Bus information, e.g. `platform:vimc`; `None`: the core's, from the
+    /// device (`platform:vimc.0`).
+    pub(crate) bus_info: Option<&'static CStr>,
     /// Hardware revision.
     pub(crate) hw_revision: u32,
 }
@@ -55,7 +56,9 @@ impl MediaDevice {
             (*m).hw_revision = info.hw_revision;
             copy_cstr(&mut (*m).driver_name, info.driver_name);
             copy_cstr(&mut (*m).model, info.model);
-            copy_cstr(&mut (*m).bus_info, info.bus_info);
+            if let Some(b) = info.bus_info {
+                copy_cstr(&mut (*m).bus_info, b);
+            }
             bindings::media_device_init(m);
         }
     }

@@ -82,8 +82,9 @@ impl Which {
 ///
 /// # Invariants
 ///
-/// `ptr` is a valid `v4l2_subdev_state` of our subdev, locked for `'a`.
+/// `ptr` is a valid `v4l2_subdev_state` of our subdev `sd`, locked for `'a`.
 pub(crate) struct State<'a> {
+    sd: *mut bindings::v4l2_subdev,
     ptr: *mut bindings::v4l2_subdev_state,
     _p: PhantomData<&'a mut bindings::v4l2_subdev_state>,
 }
@@ -131,12 +132,31 @@ fn rect_to_c(r: &Rect, out: &mut bindings::v4l2_rect) {
 }
 
 impl State<'_> {
-    /// The state the core passed to a callback, locked while it runs.
-    fn new(ptr: *mut bindings::v4l2_subdev_state) -> Self {
+    /// The state the core passed to a callback on `sd`, locked while it runs.
+    fn new(sd: *mut bindings::v4l2_subdev, ptr: *mut bindings::v4l2_subdev_state) -> Self {
         State {
+            sd,
             ptr,
             _p: PhantomData,
         }
+    }
+
+    /// The subdev's controls, if this is its active state: its lock is the
+    /// control handler's (set at init, as C vimc does), so they can be
+    /// changed while the state is held.
+    pub(crate) fn controls(&mut self) -> Option<ctrls::Locked<'_>> {
+        // SAFETY: `sd` is our subdev (type invariant); its fields are set
+        // up before any callback with a state runs.
+        let hdl = unsafe {
+            let hdl = (*self.sd).ctrl_handler;
+            if hdl.is_null() || (*self.sd).active_state != self.ptr || (*self.ptr).lock != (*hdl).lock {
+                return None;
+            }
+            hdl
+        };
+        // SAFETY: `hdl` is initialized and its lock is this state's, held for
+        // as long as `self` (type invariant), which the result borrows.
+        Some(unsafe { ctrls::Locked::new(hdl) })
     }
 
     fn format_ptr(&self, pad: u32) -> Result<*mut bindings::v4l2_mbus_framefmt> {
@@ -414,7 +434,7 @@ unsafe extern "C" fn init_state<T: Driver>(
     sd: *mut bindings::v4l2_subdev,
     state: *mut bindings::v4l2_subdev_state,
 ) -> c_int {
-    let mut state = State::new(state);
+    let mut state = State::new(sd, state);
     // SAFETY: as the function's safety section.
     to_c_int(unsafe { Subdev::<T>::data_of(sd) }.init_state(&mut state))
 }
@@ -487,7 +507,7 @@ unsafe extern "C" fn set_fmt<T: Driver>(
     state: *mut bindings::v4l2_subdev_state,
     format: *mut bindings::v4l2_subdev_format,
 ) -> c_int {
-    let mut state = State::new(state);
+    let mut state = State::new(sd, state);
     // SAFETY: as the function's safety section.
     let (data, format) = unsafe { (Subdev::<T>::data_of(sd), &mut *format) };
     // SAFETY: our subdev.
@@ -510,7 +530,7 @@ unsafe extern "C" fn get_selection<T: Driver>(
     state: *mut bindings::v4l2_subdev_state,
     sel: *mut bindings::v4l2_subdev_selection,
 ) -> c_int {
-    let state = State::new(state);
+    let state = State::new(sd, state);
     // SAFETY: as the function's safety section.
     let (data, sel) = unsafe { (Subdev::<T>::data_of(sd), &mut *sel) };
     to_c_int(
@@ -527,7 +547,7 @@ unsafe extern "C" fn set_selection<T: Driver>(
     state: *mut bindings::v4l2_subdev_state,
     sel: *mut bindings::v4l2_subdev_selection,
 ) -> c_int {
-    let mut state = State::new(state);
+    let mut state = State::new(sd, state);
     // SAFETY: as the function's safety section.
     let (data, sel) = unsafe { (Subdev::<T>::data_of(sd), &mut *sel) };
     // SAFETY: our subdev.
@@ -751,7 +771,7 @@ pub(super) unsafe fn with_active_state<R>(
     // unlock below.
     unsafe {
         let st = bindings::rust_helper_v4l2_subdev_lock_and_get_active_state(sd.as_ptr());
-        let r = f(&State::new(st));
+        let r = f(&State::new(sd.as_ptr(), st));
         bindings::rust_helper_v4l2_subdev_unlock_state(st);
         r
     }

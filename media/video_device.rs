@@ -124,8 +124,8 @@ pub(crate) struct Caps {
     pub(crate) driver: &'static CStr,
     /// Card name.
     pub(crate) card: &'static CStr,
-    /// Bus information.
-    pub(crate) bus_info: &'static CStr,
+    /// Bus information; `None` keeps the core's, from the parent device.
+    pub(crate) bus_info: Option<&'static CStr>,
 }
 
 /// A video capture node type.
@@ -474,7 +474,9 @@ unsafe extern "C" fn querycap<T: Driver>(
     let caps = node.data.querycap();
     copy_cstr(&mut cap.driver, caps.driver);
     copy_cstr(&mut cap.card, caps.card);
-    copy_cstr(&mut cap.bus_info, caps.bus_info);
+    if let Some(b) = caps.bus_info {
+        copy_cstr(&mut cap.bus_info, b);
+    }
     0
 }
 

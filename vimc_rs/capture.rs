@@ -24,7 +24,7 @@ impl video_device::Driver for Capture {
         Caps {
             driver: c_str!("vimc"),
             card: c_str!("vimc"),
-            bus_info: c_str!("platform:vimc"),
+            bus_info: crate::BUS_INFO,
         }
     }
 

@@ -71,7 +71,58 @@ const CONTROLS: &[Def] = &[
         id: cid::SATURATION,
         range: (0, 255, 1, 128),
     },
+    // The frame timing controls of the C vimc we run beside, if it has them.
+    #[cfg(vimc_sensor_timing)]
+    Def::StdReadOnly {
+        id: cid::PIXEL_RATE,
+        range: (timing::PIXEL_RATE, timing::PIXEL_RATE, 1, timing::PIXEL_RATE),
+    },
+    #[cfg(vimc_sensor_timing)]
+    Def::StdReadOnly {
+        id: cid::HBLANK,
+        range: (timing::HBLANK, timing::HBLANK, 1, timing::HBLANK),
+    },
+    #[cfg(vimc_sensor_timing)]
+    Def::Std {
+        id: cid::VBLANK,
+        range: (timing::VBLANK_MIN, timing::VBLANK_MAX, timing::VBLANK_STEP, timing::VBLANK_DEFAULT),
+    },
 ];
+
+/// C vimc's sensor timing: a fixed pixel rate and horizontal blanking, and a
+/// vertical blanking that the active format resets to give 30 fps up to
+/// 1920x1080 and 10 fps above; the streamer paces frames by them.
+#[cfg(vimc_sensor_timing)]
+mod timing {
+    pub(super) const PIXEL_RATE: i64 = 160_000_000;
+    pub(super) const HBLANK: i64 = 800;
+    pub(super) const VBLANK_MIN: i64 = 4;
+    pub(super) const VBLANK_MAX: i64 = 65535;
+    pub(super) const VBLANK_STEP: u64 = 1;
+    /// 30 fps at 640x480.
+    pub(super) const VBLANK_DEFAULT: i64 = 3223;
+    const PIXELS_THRESHOLD_30FPS: u32 = 1920 * 1080;
+
+    /// The vertical blanking for a `width` x `height` frame
+    /// (`vimc_calc_vblank()`).
+    pub(super) fn vblank(width: u32, height: u32) -> i64 {
+        let hts = width + HBLANK as u32;
+        let fps = if width * height <= PIXELS_THRESHOLD_30FPS { 30 } else { 10 };
+        let vts = PIXEL_RATE as u64 / u64::from(fps * hts);
+        if vts > u64::from(height) {
+            (vts - u64::from(height)).clamp(VBLANK_MIN as u64, VBLANK_MAX as u64) as i64
+        } else {
+            VBLANK_MIN
+        }
+    }
+
+    /// The frame interval in nanoseconds (`vimc_sensor_update_frame_timing()`).
+    pub(super) fn interval_ns(width: u32, height: u32, vblank: i32) -> u64 {
+        let hts = u64::from(width) + HBLANK as u64;
+        let vts = u64::from(height) + vblank as u64;
+        hts * vts * 1_000_000_000 / PIXEL_RATE as u64
+    }
+}
 
 /// The frame size range every vimc pad accepts.
 pub(crate) const FRAME_SIZES: FrameSizes = FrameSizes {
@@ -114,7 +165,20 @@ impl subdev::Driver for Sensor {
         fmt: &mut MbusFormat,
     ) -> Result {
         sensor::adjust(fmt);
-        state.set_format(pad, fmt)
+        state.set_format(pad, fmt)?;
+        // As C vimc, without failing the format on a control error.
+        #[cfg(vimc_sensor_timing)]
+        if _which == Which::Active {
+            let vblank = timing::vblank(fmt.width, fmt.height);
+            if let Some(mut c) = state.controls() {
+                let _ = c.modify_range(
+                    cid::VBLANK,
+                    (timing::VBLANK_MIN, timing::VBLANK_MAX, timing::VBLANK_STEP, vblank),
+                );
+                let _ = c.set(cid::VBLANK, vblank as i32);
+            }
+        }
+        Ok(())
     }
 }
 
@@ -226,6 +290,14 @@ impl SensorStage {
                 ),
             );
         }
+    }
+
+    /// How long the streamer waits after each frame, in jiffies: by the
+    /// sensor's timing controls, read each frame as C vimc does.
+    #[cfg(vimc_sensor_timing)]
+    pub(crate) fn frame_interval(&self) -> u64 {
+        let vblank = self.ctrls.get(cid::VBLANK);
+        crate::media::kthread::nsecs_to_jiffies(timing::interval_ns(self.size.0, self.size.1, vblank)).max(1)
     }
 
     /// The last frame drawn.

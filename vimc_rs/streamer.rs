@@ -52,7 +52,6 @@ struct Streamer {
     /// Source first.
     stages: KVec<Stage>,
     frames: Frames,
-    interval: u64,
 }
 
 impl Streamer {
@@ -80,11 +79,30 @@ impl Streamer {
     }
 }
 
+impl Streamer {
+    /// The wait after each frame: as the sensor's timing controls say.
+    #[cfg(vimc_sensor_timing)]
+    fn interval(&self) -> u64 {
+        match self.stages.first() {
+            Some(Stage::Sensor(s)) => s.frame_interval(),
+            _ => (kthread::hz() / 30).max(1),
+        }
+    }
+
+    /// The wait after each frame: C vimc's HZ / 60.
+    #[cfg(not(vimc_sensor_timing))]
+    fn interval(&self) -> u64 {
+        (kthread::hz() / 60).max(1)
+    }
+}
+
 impl Work for Streamer {
     fn run(&mut self) {
+        // Read before the frame, as C vimc does.
+        let interval = self.interval();
         let made = self.run_once();
         if !params::free_run() {
-            kthread::sleep_jiffies(self.interval);
+            kthread::sleep_jiffies(interval);
         } else if made {
             // Free-running: as fast as buffers come back.
             kthread::cond_resched();
@@ -140,8 +158,6 @@ pub(crate) fn start(ctx: StreamStart<'_>) -> Result<Stream> {
     let streamer = Streamer {
         stages,
         frames: ctx.frames(),
-        // C vimc: HZ / 60.
-        interval: (kthread::hz() / 60).max(1),
     };
     let thread = Thread::spawn(c_str!("vimc-streamer thread"), streamer)?;
     Ok(Stream {

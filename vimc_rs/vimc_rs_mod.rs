@@ -39,6 +39,14 @@ use media::{
     v4l2_device::{self, Registration},
 };
 
+/// The bus information of the media device and capture nodes, as the C vimc
+/// beside us has it: its own `platform:vimc`, or (since 6.18) none, so that
+/// the cores derive `platform:vimc.0` from the device.
+#[cfg(not(vimc_bus_info_from_device))]
+pub(crate) const BUS_INFO: Option<&CStr> = Some(c_str!("platform:vimc"));
+#[cfg(vimc_bus_info_from_device)]
+pub(crate) const BUS_INFO: Option<&CStr> = None;
+
 module! {
     type: VimcModule,
     name: "vimc_rs",
@@ -80,7 +88,7 @@ impl platform::Driver for VimcDriver {
         let info = media_device::Info {
             driver_name: c_str!("vimc"),
             model: c_str!("VIMC MDEV"),
-            bus_info: c_str!("platform:vimc"),
+            bus_info: BUS_INFO,
             hw_revision: 0,
         };
         let device = v4l2_device::Device::new(dev, &info, VimcShared, &media::THIS_MODULE)?;

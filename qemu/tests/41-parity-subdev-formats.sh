@@ -46,7 +46,8 @@ dump() { # $1: output file
 		v4l2-ctl -d $d --list-ctrls > /tmp/ctrls 2>&1
 		for c in brightness=300 brightness=-1 hue=-128 test_pattern=21 test_pattern=22 show_information=2 \
 			horizontal_flip=1 debayer_mean_window_size=4 debayer_mean_window_size=25 focus_absolute=1024 \
-			focus_absolute=7 vimc_controls=1; do
+			focus_absolute=7 vimc_controls=1 vertical_blanking=65536 vertical_blanking=3 vertical_blanking=100 \
+			pixel_rate=1 horizontal_blanking=1; do
 			grep -q "^ *${c%%=*} " /tmp/ctrls || continue
 			echo "-- set $c"; v4l2-ctl -d $d --set-ctrl $c 2>&1 || echo "rc=$?"
 		done

@@ -13,7 +13,7 @@ modprobe async_debugfs
 modprobe leaky_async
 cat $d/subdevs
 [ "$(wc -l < $d/subdevs)" = 1 ] || fail "expected one subdev"
-grep -Eq '^subdev name=tidy-dphy sd=0x[0-9a-f]+ dev=none driver=none owner=leaky_async fwnode=none bound=no notifiers=$' $d/subdevs \
+grep -Eq '^subdev name=tidy-dphy sd='$HASHED' dev=none driver=none owner=leaky_async fwnode=none bound=no notifiers=$' $d/subdevs \
 	|| fail "unexpected subdev line"
 [ -z "$(cat $d/stale)" ] || fail "stale entries for a live module: $(cat $d/stale)"
 rmmod leaky_async

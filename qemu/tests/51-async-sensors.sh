@@ -19,10 +19,16 @@ graph() { media-ctl -d /dev/media0 -p | sed 's/entity [0-9]*:/entity:/; s/^  */ 
 cat $d/subdevs $d/notifiers
 for n in "Sensor A" "Sensor B" "RGB/YUV Input"; do
 	e=$(echo "$n" | sed 's/ /\\\\x20/g')
-	grep -q "^subdev name=$e .* driver=vimc-sensor owner=vimc_rs .* bound=yes notifiers=0x" $d/subdevs ||
+	grep -q "^subdev name=$e .* driver=vimc-sensor owner=vimc_rs .* bound=yes notifiers=[0-9a-f]" $d/subdevs ||
 		fail "$n not listed as bound"
 done
 [ "$(grep -c '^conn .* state=done' $d/notifiers)" = 3 ] || fail "expected 3 done connections"
+# Addresses only in the kernel's hashed form, which still ties a subdev to
+# its notifier: the one notifier's id is the one every sensor names.
+! grep -Eq '0x[0-9a-f]|ffff[0-9a-f]{12}' $d/subdevs $d/notifiers || fail "a raw kernel address in the dumps"
+n=$(sed -En "s/^notifier n=($HASHED) owner=v4l2_dev:vimc.*/\1/p" $d/notifiers | grep -E "^$HASHED\$") ||
+	fail "no hashed id for vimc's notifier"
+[ "$(grep -c " notifiers=$n\$" $d/subdevs)" = 3 ] || fail "the sensors do not name notifier $n"
 graph > /tmp/g0 || fail "no graph after load"
 grep -c '^- entity' /tmp/g0 | grep -qx 11 || fail "graph has not 11 entities"
 

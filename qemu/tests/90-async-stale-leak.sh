@@ -25,20 +25,21 @@ cat $d/subdevs
 for n in dphy devm static; do
 	grep -q "^subdev name=leaky-$n .* owner=leaky_async " $d/subdevs || fail "leaky-$n not listed"
 done
-grep -q '^subdev name=leaky-devm sd=0x[0-9a-f]* dev=leaky-async driver=leaky-async ' $d/subdevs ||
+grep -q '^subdev name=leaky-devm sd=[0-9a-f]* dev=leaky-async driver=leaky-async ' $d/subdevs ||
 	fail "leaky-devm's device and driver not shown"
-static=$(sed -n 's/^subdev name=leaky-static sd=\(0x[0-9a-f]*\) .*/\1/p' $d/subdevs)
+static=$(sed -n 's/^subdev name=leaky-static sd=\([0-9a-f]*\) .*/\1/p' $d/subdevs)
 rmmod leaky_async
 echo "--- stale:"; cat $d/stale
 echo "--- subdevs:"; cat $d/subdevs
 echo "--- notifiers:"; cat $d/notifiers
-h='sd=0x[0-9a-f]+ owner=0x[0-9a-f]+ ops=0x[0-9a-f]+'
+# Addresses in the kernel's hashed %p form, never raw.
+h="sd=$HASHED owner=$HASHED ops=$HASHED"
 grep -Eq "^stale name=leaky-dphy $h why=owner-gone\$" $d/stale || fail "stale does not name the kept leak"
 grep -Eq "^stale name=leaky-devm $h why=freed\$" $d/stale || fail "stale does not name the devm-freed leak"
 grep -qx "stale name=leaky-static sd=$static owner=? ops=? why=unreadable" $d/stale || fail "stale does not show the unmapped leak at $static"
 # Named as the module went, while they could still be read.
 for n in dphy devm static; do
-	dmesg | grep -q "leaky_async exited with its async subdev leaky-$n (sd=0x[0-9a-f]*) still registered" ||
+	dmesg | grep -Eq "leaky_async exited with its async subdev leaky-$n \(sd=$HASHED\) still registered" ||
 		fail "no log line for leaky-$n"
 done
 [ "$(wc -l < $d/stale)" = 3 ] || fail "expected three stale entries"
