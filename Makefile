@@ -4,12 +4,14 @@ SHELL := /bin/bash
 CACHE ?= $(HOME)/.cache/vimc-rs
 export VIMC_RS_CACHE := $(CACHE)
 # KERNEL=6.12|7.3 selects the kernel of run, modules and bench (from the
-# environment too); `make check` runs the suite on each of KERNELS unless
-# KERNEL is given.
-KERNELS := 6.12 7.3
+# environment too; default and list in scripts/toolvars.sh); `make check`
+# runs the suite on each of KERNELS unless KERNEL is given. make 4.3 does not
+# pass exported variables to $(shell): each call gets KERNEL explicitly.
+toolvars := . scripts/toolvars.sh &&
+KERNELS := $(shell bash -c 'unset KERNEL; $(toolvars) echo "$${KERNELS[*]}"')
 ifeq ($(origin KERNEL),undefined)
 CHECK_KERNELS := $(KERNELS)
-KERNEL := 6.12
+KERNEL := $(shell bash -c 'unset KERNEL; $(toolvars) echo "$$KERNEL"')
 else
 CHECK_KERNELS := $(KERNEL)
 endif
@@ -18,13 +20,12 @@ FLAVOUR ?= debug
 # Lazy, since the key needs the tools that `deps` installs, but worked out
 # once per make: kernel.sh --path hashes packages, fragments and tool versions.
 ifeq ($(origin KDIR),undefined)
-KDIR = $(eval KDIR := $(shell scripts/kernel.sh --path $(FLAVOUR)))$(KDIR)
+KDIR = $(eval KDIR := $(shell KERNEL=$(KERNEL) scripts/kernel.sh --path $(FLAVOUR)))$(KDIR)
 endif
 RESULTS ?= $(CURDIR)/results
 # The pinned tools, from the one list that the scripts use too.
-toolvars := . scripts/toolvars.sh &&
-KVARS := $(shell VIMC_RS_CACHE='$(CACHE)' bash -c '$(toolvars) echo "$${KVARS[*]}"')
-export LIBCLANG_PATH := $(shell bash -c '$(toolvars) echo "$$LIBCLANG_PATH"')
+KVARS := $(shell KERNEL=$(KERNEL) VIMC_RS_CACHE='$(CACHE)' bash -c '$(toolvars) echo "$${KVARS[*]}"')
+export LIBCLANG_PATH := $(shell KERNEL=$(KERNEL) bash -c '$(toolvars) echo "$$LIBCLANG_PATH"')
 PHASE := scripts/phase
 
 .PHONY: all deps kernel modules modules-only guest run check check-one test bench rustfmt rustfmt-check \

@@ -193,7 +193,12 @@ fn show_notifiers(sh: &Shared, w: &mut SeqWriter) -> Result {
                 let n = match slot {
                     Slot::Entry(n) => n,
                     Slot::Broken { addr, why } => {
-                        writeln!(w, "notifier n={} stale why={}", HashedPtr(addr), why.as_str())?;
+                        writeln!(
+                            w,
+                            "notifier n={} stale why={}",
+                            HashedPtr(addr),
+                            why.as_str()
+                        )?;
                         continue;
                     }
                 };
@@ -213,7 +218,12 @@ fn show_notifiers(sh: &Shared, w: &mut SeqWriter) -> Result {
                     let c = match c {
                         Slot::Entry(c) => c,
                         Slot::Broken { why, .. } => {
-                            writeln!(w, "conn n={} broken why={}", HashedPtr(n.addr()), why.as_str())?;
+                            writeln!(
+                                w,
+                                "conn n={} broken why={}",
+                                HashedPtr(n.addr()),
+                                why.as_str()
+                            )?;
                             continue;
                         }
                     };

@@ -6,6 +6,10 @@
 
 #![allow(
     clippy::all,
+    clippy::as_underscore,
+    clippy::cast_lossless,
+    clippy::ptr_as_ptr,
+    clippy::ref_as_ptr,
     clippy::missing_safety_doc,
     clippy::undocumented_unsafe_blocks,
     dead_code,

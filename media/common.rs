@@ -44,9 +44,14 @@ impl core::fmt::Display for HashedPtr {
         // SAFETY: `buf` is writable for its length; only the value of the
         // address is used, never what it points to.
         let n = unsafe {
-            bindings::rust_helper_hashed_ptr(buf.as_mut_ptr().cast(), buf.len() as _, self.0 as _)
+            bindings::rust_helper_hashed_ptr(
+                buf.as_mut_ptr().cast(),
+                buf.len() as kernel::ffi::c_ulong,
+                self.0 as kernel::ffi::c_ulong,
+            )
         };
-        let s = core::str::from_utf8(&buf[..(n as usize).min(buf.len())]).map_err(|_| core::fmt::Error)?;
+        let s = core::str::from_utf8(&buf[..(n as usize).min(buf.len())])
+            .map_err(|_| core::fmt::Error)?;
         f.write_str(s)
     }
 }
@@ -62,15 +67,31 @@ pub(crate) static THIS_MODULE: kernel::ThisModule =
 /// name. `CStr` is the kernel's own type on 6.12 and `core::ffi::CStr` on 7.x.
 #[allow(unused_imports)]
 pub(crate) mod compat {
+    #[cfg(not(kernel_7))]
+    pub(crate) use kernel::fmt;
     #[cfg(kernel_7)]
     pub(crate) use kernel::prelude::fmt;
     #[cfg(kernel_7)]
     pub(crate) use kernel::sync::aref::{ARef, AlwaysRefCounted};
     #[cfg(not(kernel_7))]
-    pub(crate) use kernel::fmt;
-    #[cfg(not(kernel_7))]
     pub(crate) use kernel::types::{ARef, AlwaysRefCounted};
     use kernel::{ffi::c_char, str::CStr};
+
+    /// A pointer as `*mut`: `kernel::container_of!` and `into_foreign()`
+    /// give `*const` on 6.12.
+    pub(crate) trait MutPtr<T> {
+        fn mut_ptr(self) -> *mut T;
+    }
+    impl<T> MutPtr<T> for *const T {
+        fn mut_ptr(self) -> *mut T {
+            self.cast_mut()
+        }
+    }
+    impl<T> MutPtr<T> for *mut T {
+        fn mut_ptr(self) -> *mut T {
+            self
+        }
+    }
 
     /// The string's bytes without the NUL.
     pub(crate) fn cstr_bytes(s: &CStr) -> &[u8] {
@@ -82,7 +103,9 @@ pub(crate) mod compat {
 
     /// The string as a C pointer, in constant contexts too.
     pub(crate) const fn cstr_ptr(s: &CStr) -> *const c_char {
+        // `as_char_ptr()` is not `const` on 7.x; this is what it does.
         #[cfg(kernel_7)]
+        #[allow(clippy::disallowed_methods)]
         return s.as_ptr().cast();
         #[cfg(not(kernel_7))]
         return s.as_char_ptr();

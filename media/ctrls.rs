@@ -174,7 +174,8 @@ pub(super) unsafe fn add(
                 range: (min, max, step, def),
             } => {
                 // SAFETY: as for `Std`.
-                let c = unsafe { bindings::v4l2_ctrl_new_std(hdl, ops, *id, *min, *max, *step, *def) };
+                let c =
+                    unsafe { bindings::v4l2_ctrl_new_std(hdl, ops, *id, *min, *max, *step, *def) };
                 if !c.is_null() {
                     // SAFETY: `c` is the control just created in `hdl`, which
                     // nobody else uses before the handler is set up.
@@ -261,7 +262,9 @@ impl Locked<'_> {
     pub(crate) fn modify_range(&mut self, id: u32, range: (i64, i64, u64, i64)) -> Result {
         let c = self.find(id)?;
         // SAFETY: `c` is a control of `hdl`, whose lock is held (type invariant).
-        to_result(unsafe { bindings::__v4l2_ctrl_modify_range(c, range.0, range.1, range.2, range.3) })
+        to_result(unsafe {
+            bindings::__v4l2_ctrl_modify_range(c, range.0, range.1, range.2, range.3)
+        })
     }
 
     /// Sets control `id` to `val`, calling `s_ctrl` if the value changes.

@@ -35,7 +35,14 @@ unsafe fn create_file(
     // full variant without auxiliary data is on 7.x.
     unsafe {
         #[cfg(kernel_7)]
-        return bindings::debugfs_create_file_full(name, mode, parent, data, core::ptr::null(), fops);
+        return bindings::debugfs_create_file_full(
+            name,
+            mode,
+            parent,
+            data,
+            core::ptr::null(),
+            fops,
+        );
         #[cfg(not(kernel_7))]
         return bindings::debugfs_create_file(name, mode, parent, data, fops);
     }
@@ -123,8 +130,8 @@ impl<D: Send + Sync + 'static> Dir<D> {
         let entry = KBox::new(
             Entry {
                 call: call::<D>,
-                file: (file as *const File<D>).cast(),
-                data: (&*self.data as *const D).cast(),
+                file: core::ptr::from_ref(file).cast(),
+                data: core::ptr::from_ref::<D>(&self.data).cast(),
             },
             GFP_KERNEL,
         )?;
@@ -136,7 +143,7 @@ impl<D: Send + Sync + 'static> Dir<D> {
                 name.as_char_ptr(),
                 0o444,
                 self.dentry,
-                &*entry as *const Entry as *mut c_void,
+                core::ptr::from_ref::<Entry>(&entry).cast_mut().cast(),
                 &FOPS.0,
             )
         })?;

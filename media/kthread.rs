@@ -77,7 +77,7 @@ impl<F: Work> Thread<F> {
 
 fn task_ptr(t: &Task) -> *mut bindings::task_struct {
     // `Task` is a transparent wrapper of `task_struct`.
-    (t as *const Task).cast_mut().cast()
+    core::ptr::from_ref(t).cast_mut().cast()
 }
 
 impl<F: Work> Drop for Thread<F> {
@@ -93,7 +93,7 @@ impl<F: Work> Drop for Thread<F> {
 /// Sleeps `jiffies` ticks; `kthread_stop` wakes the sleeper early.
 pub(crate) fn sleep_jiffies(jiffies: u64) {
     // SAFETY: plain sleep in process context.
-    unsafe { bindings::schedule_timeout_uninterruptible(jiffies as _) };
+    unsafe { bindings::schedule_timeout_uninterruptible(jiffies as kernel::ffi::c_long) };
 }
 
 /// Gives other tasks a chance to run (the streamer in free-run mode).

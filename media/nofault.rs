@@ -13,6 +13,7 @@
 //! pointer read this way is a number until the caller has validated it.
 
 use super::bindings;
+use kernel::ffi::{c_long, c_ulong};
 
 /// Types for which every bit pattern is a valid value.
 ///
@@ -49,8 +50,8 @@ pub(crate) fn read<T: Plain>(addr: usize) -> Option<T> {
     let ret = unsafe {
         bindings::rust_helper_read_nofault(
             v.as_mut_ptr().cast(),
-            addr as _,
-            core::mem::size_of::<T>() as _,
+            addr as c_ulong,
+            core::mem::size_of::<T>() as c_ulong,
         )
     };
     // SAFETY: on success every byte of `v` was written, and every bit
@@ -74,7 +75,11 @@ pub(crate) fn read_str(addr: usize, buf: &mut [u8]) -> Option<&[u8]> {
     // SAFETY: the helper writes at most `buf.len()` bytes and reads `addr`
     // without faulting.
     let n = unsafe {
-        bindings::rust_helper_read_str_nofault(buf.as_mut_ptr(), addr as _, buf.len() as _)
+        bindings::rust_helper_read_str_nofault(
+            buf.as_mut_ptr(),
+            addr as c_ulong,
+            buf.len() as c_long,
+        )
     };
     let n = usize::try_from(n).ok()?;
     // `n` counts the bytes read, NUL included if one was found.
@@ -94,7 +99,7 @@ pub(crate) fn cstr_in(bytes: &[u8]) -> Option<&[u8]> {
 /// cannot be told from a live one by its address.
 pub(crate) fn poisoned(addr: usize, len: usize) -> bool {
     // SAFETY: the helper only reads KASAN's shadow without faulting.
-    unsafe { bindings::rust_helper_kasan_poisoned(addr as _, len as _) }
+    unsafe { bindings::rust_helper_kasan_poisoned(addr as c_ulong, len as c_ulong) }
 }
 
 /// `peek!(addr, Type, field.path)`: the field of the `Type` at `addr`, read

@@ -12,7 +12,7 @@
 //! [`super::v4l2_device::Registration`]'s drop), and the graph holds a
 //! reference to each subdev's memory until after that.
 
-use super::{bindings, subdev};
+use super::{bindings, compat::MutPtr, subdev};
 use crate::formats::PixFormat;
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::prelude::*;
@@ -114,8 +114,9 @@ pub(crate) unsafe fn upstream<'a>(
                 if out.len() + 1 >= MAX_PIPELINE || !unsafe { is_subdev(next) } {
                     return Err(EINVAL);
                 }
-                // SAFETY: a subdev entity is embedded in its `v4l2_subdev`.
-                let sd = unsafe { kernel::container_of!(next, bindings::v4l2_subdev, entity) };
+                let sd =
+                    // SAFETY: a subdev entity is embedded in its `v4l2_subdev`.
+                    unsafe { kernel::container_of!(next, bindings::v4l2_subdev, entity) }.mut_ptr();
                 // SAFETY: as above; `owner` is a plain field.
                 if unsafe { (*sd).owner } != unsafe { super::__this_module.get() } {
                     return Err(EINVAL);
@@ -123,7 +124,7 @@ pub(crate) unsafe fn upstream<'a>(
                 out.push(
                     SubdevRef {
                         // SAFETY: derived from a non-null entity pointer.
-                        sd: unsafe { NonNull::new_unchecked(sd as *mut _) },
+                        sd: unsafe { NonNull::new_unchecked(sd.cast()) },
                         _p: PhantomData,
                     },
                     GFP_KERNEL,
@@ -150,8 +151,8 @@ pub(crate) unsafe fn pad_format(pad: *mut bindings::media_pad) -> Result<PixForm
     // SAFETY: a subdev entity is embedded in its `v4l2_subdev`; the core's
     // get_fmt wrapper locks the active state.
     let f = unsafe {
-        let sd = kernel::container_of!(entity, bindings::v4l2_subdev, entity) as *mut _;
-        subdev::active_format(sd, (*pad).index as u32)?
+        let sd = kernel::container_of!(entity, bindings::v4l2_subdev, entity).mut_ptr();
+        subdev::active_format(sd, u32::from((*pad).index))?
     };
     PixFormat::of_mbus(&f).ok_or(EINVAL)
 }

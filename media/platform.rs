@@ -4,7 +4,7 @@
 //!
 //! C header: [`include/linux/platform_device.h`](srctree/include/linux/platform_device.h)
 
-use super::{bindings, swnode::SoftwareNode};
+use super::{bindings, compat::MutPtr, swnode::SoftwareNode};
 use core::marker::PhantomData;
 use kernel::{
     error::{from_err_ptr, to_result},
@@ -128,7 +128,7 @@ unsafe extern "C" fn probe_callback<T: Driver>(
         Ok(data) => {
             // SAFETY: the driver core passes a valid device; remove_callback
             // takes this pointer back exactly once.
-            unsafe { (*pdev).dev.driver_data = data.into_foreign() as *mut _ };
+            unsafe { (*pdev).dev.driver_data = data.into_foreign().mut_ptr().cast() };
             0
         }
         Err(e) => e.to_errno(),

@@ -149,7 +149,10 @@ impl State<'_> {
         // up before any callback with a state runs.
         let hdl = unsafe {
             let hdl = (*self.sd).ctrl_handler;
-            if hdl.is_null() || (*self.sd).active_state != self.ptr || (*self.ptr).lock != (*hdl).lock {
+            if hdl.is_null()
+                || (*self.sd).active_state != self.ptr
+                || (*self.ptr).lock != (*hdl).lock
+            {
                 return None;
             }
             hdl
@@ -349,7 +352,10 @@ impl<T: Driver> Subdev<T> {
     /// `sd` is the subdev of a live `Subdev<T>` whose data is not dropped.
     unsafe fn data_of<'a>(sd: *mut bindings::v4l2_subdev) -> &'a T {
         // SAFETY: guaranteed by the caller.
-        unsafe { &(*kernel::container_of!(sd.cast::<Opaque<bindings::v4l2_subdev>>(), Subdev<T>, sd)).data }
+        unsafe {
+            &(*kernel::container_of!(sd.cast::<Opaque<bindings::v4l2_subdev>>(), Subdev<T>, sd))
+                .data
+        }
     }
 }
 
@@ -421,7 +427,13 @@ unsafe extern "C" fn s_ctrl<T: Driver>(ctrl: *mut bindings::v4l2_ctrl) -> c_int 
     // SAFETY: our handler is `Subdev<T>::hdl` (type invariant); the data is
     // alive while the handler is (it is freed first in release).
     let (data, id, val) = unsafe {
-        let s = kernel::container_of!((*ctrl).handler.cast::<Opaque<bindings::v4l2_ctrl_handler>>(), Subdev<T>, hdl);
+        let s = kernel::container_of!(
+            (*ctrl)
+                .handler
+                .cast::<Opaque<bindings::v4l2_ctrl_handler>>(),
+            Subdev<T>,
+            hdl
+        );
         (&*(*s).data, (*ctrl).id, (*ctrl).val)
     };
     to_c_int(data.s_ctrl(id, val))
@@ -595,7 +607,7 @@ unsafe fn init<T: Driver>(
     unsafe {
         for (pad, flags) in s.pads.iter().zip(T::PADS) {
             core::ptr::write_bytes(pad.get(), 0, 1);
-            (*pad.get()).flags = *flags as _;
+            (*pad.get()).flags = *flags as kernel::ffi::c_ulong;
         }
         core::ptr::write_bytes(sd, 0, 1);
         core::ptr::write_bytes(hdl, 0, 1);
@@ -638,7 +650,7 @@ unsafe fn init<T: Driver>(
             bindings::media_entity_pads_init(
                 &raw mut (*sd).entity,
                 T::PADS.len() as u16,
-                s.pads.as_ptr() as *mut bindings::media_pad,
+                s.pads.as_ptr().cast_mut().cast::<bindings::media_pad>(),
             )
         })?;
         if T::HAS_PAD_OPS {

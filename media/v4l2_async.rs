@@ -437,7 +437,9 @@ fn fwnode_path(f: *mut bindings::fwnode_handle, buf: &mut [u8; 1024]) -> Option<
     // SAFETY: `f` is an allocated fwnode with ops in loaded code (checked
     // just above) reached from a live subdev or notifier; the lists' lock
     // keeps its owner registered. `buf` holds `len` bytes.
-    let n = unsafe { bindings::rust_helper_fwnode_path(f, buf.as_mut_ptr(), buf.len() as _) };
+    let n = unsafe {
+        bindings::rust_helper_fwnode_path(f, buf.as_mut_ptr(), buf.len() as kernel::ffi::c_ulong)
+    };
     Some(&buf[..(n.max(0) as usize).min(buf.len())])
 }
 

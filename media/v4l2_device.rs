@@ -11,21 +11,16 @@
 //! only unregisters.
 
 use super::{
-    compat::{ARef, AlwaysRefCounted},
     bindings,
+    compat::MutPtr,
+    compat::{ARef, AlwaysRefCounted},
     media_device::{Info, MediaDevice},
     platform,
     subdev::{self, NodeFn, SubdevHold},
     video_device,
 };
 use core::ptr::NonNull;
-use kernel::{
-    error::to_result,
-    prelude::*,
-    str::CStr,
-    types::Opaque,
-    ThisModule,
-};
+use kernel::{error::to_result, prelude::*, str::CStr, types::Opaque, ThisModule};
 
 /// A registered `v4l2_device` with its media device and the driver's data.
 ///
@@ -87,7 +82,14 @@ unsafe impl<T> AlwaysRefCounted for Root<T> {
 unsafe extern "C" fn release_callback<T>(v4l2_dev: *mut bindings::v4l2_device) {
     // SAFETY: only installed on `Root<T>::v4l2_dev` (type invariant), so the
     // container is a `Root<T>`.
-    let root = unsafe { kernel::container_of!(v4l2_dev.cast::<Opaque<bindings::v4l2_device>>(), Root<T>, v4l2_dev) } as *mut Root<T>;
+    let root = unsafe {
+        kernel::container_of!(
+            v4l2_dev.cast::<Opaque<bindings::v4l2_device>>(),
+            Root<T>,
+            v4l2_dev
+        )
+    }
+    .mut_ptr();
     // SAFETY: the last reference is gone: no node, file or thread uses the
     // media device anymore, and it was unregistered by `Registration::drop`.
     unsafe { (*root).mdev.cleanup() };

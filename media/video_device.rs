@@ -19,7 +19,7 @@
 //! a stream never outlives the node. [`Frames`], the handle a streamer uses
 //! to fill buffers, also holds a reference on the node's device.
 
-use super::{bindings, copy_cstr, pipeline, to_c_int, FrameSizes};
+use super::{bindings, compat::MutPtr, copy_cstr, pipeline, to_c_int, FrameSizes};
 use core::{cell::UnsafeCell, marker::PhantomData, pin::Pin, ptr::NonNull};
 use kernel::{
     error::to_result,
@@ -639,7 +639,7 @@ unsafe extern "C" fn buf_queue<T: Driver>(vb: *mut bindings::vb2_buffer) {
     let (node, vbuf) = unsafe {
         (
             VideoDev::<T>::from_queue((*vb).vb2_queue),
-            kernel::container_of!(vb, bindings::vb2_v4l2_buffer, vb2_buf) as *mut _,
+            kernel::container_of!(vb, bindings::vb2_v4l2_buffer, vb2_buf).mut_ptr(),
         )
     };
     if !node.queued.lock().push(vbuf) {
@@ -732,7 +732,11 @@ unsafe extern "C" fn link_validate<T: Driver>(link: *mut bindings::media_link) -
     // SAFETY: the sink entity is our node's (we install this op only there).
     let node = unsafe {
         let vdev = kernel::container_of!((*sink).entity, bindings::video_device, entity);
-        &*kernel::container_of!(vdev.cast::<Opaque<bindings::video_device>>(), VideoDev<T>, vdev)
+        &*kernel::container_of!(
+            vdev.cast::<Opaque<bindings::video_device>>(),
+            VideoDev<T>,
+            vdev
+        )
     };
     // SAFETY: a pad of a registered entity.
     let src_fmt = match unsafe { pipeline::pad_format(source) } {
@@ -751,7 +755,14 @@ unsafe extern "C" fn link_validate<T: Driver>(link: *mut bindings::media_link) -
 /// Called by the V4L2 core, once, after unregistration and the last close.
 unsafe extern "C" fn release_callback<T: Driver>(vdev: *mut bindings::video_device) {
     // SAFETY: installed only on `VideoDev<T>::vdev` (type invariant).
-    let node = unsafe { kernel::container_of!(vdev.cast::<Opaque<bindings::video_device>>(), VideoDev<T>, vdev) } as *mut VideoDev<T>;
+    let node = unsafe {
+        kernel::container_of!(
+            vdev.cast::<Opaque<bindings::video_device>>(),
+            VideoDev<T>,
+            vdev
+        )
+    }
+    .mut_ptr();
     // SAFETY: nothing uses the node anymore (the queue was released at
     // unregistration); allocated as a `KBox` by `register`.
     unsafe { free_node(node) };
@@ -781,7 +792,16 @@ unsafe fn free_node<T: Driver>(node: *mut VideoDev<T>) {
 unsafe extern "C" fn free_failed<T: Driver>(vdev: *mut bindings::video_device) {
     // SAFETY: `vdev` is the `vdev` field of a `VideoDev<T>`, which the
     // caller says is unused; `free_node` needs nothing more.
-    unsafe { free_node(kernel::container_of!(vdev.cast::<Opaque<bindings::video_device>>(), VideoDev<T>, vdev) as *mut VideoDev<T>) };
+    unsafe {
+        free_node(
+            kernel::container_of!(
+                vdev.cast::<Opaque<bindings::video_device>>(),
+                VideoDev<T>,
+                vdev
+            )
+            .mut_ptr(),
+        )
+    };
 }
 
 /// Creates the capture node `name` of type `T` with one sink pad and a vb2
@@ -821,14 +841,15 @@ pub(crate) fn register<T: Driver>(
         core::ptr::write_bytes((*raw).pad.get(), 0, 1);
         core::ptr::write_bytes(q, 0, 1);
         core::ptr::write_bytes((*raw).pipe.get(), 0, 1);
-        (*(*raw).pad.get()).flags = bindings::MEDIA_PAD_FL_SINK as _;
+        (*(*raw).pad.get()).flags = bindings::MEDIA_PAD_FL_SINK as kernel::ffi::c_ulong;
         bindings::rust_helper_video_lock_init((*raw).lock.get());
         (*q).type_ = bindings::v4l2_buf_type_V4L2_BUF_TYPE_VIDEO_CAPTURE;
         (*q).io_modes = bindings::vb2_io_modes_VB2_MMAP
             | bindings::vb2_io_modes_VB2_DMABUF
             | bindings::vb2_io_modes_VB2_USERPTR;
         (*q).drv_priv = raw.cast();
-        (*q).buf_struct_size = core::mem::size_of::<bindings::vb2_v4l2_buffer>() as _;
+        (*q).buf_struct_size =
+            core::mem::size_of::<bindings::vb2_v4l2_buffer>() as kernel::ffi::c_uint;
         (*q).ops = &Vtable::<T>::QUEUE_OPS;
         (*q).mem_ops = &bindings::vb2_vmalloc_memops;
         (*q).timestamp_flags = bindings::V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;

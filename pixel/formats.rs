@@ -411,11 +411,13 @@ impl Rect {
         self.left = self.left.max(bounds.left);
         self.top = self.top.max(bounds.top);
         // C compares these sums as unsigned; left/top are >= 0 here.
-        if self.left as i64 + self.width as i64 > bounds.left as i64 + bounds.width as i64 {
-            self.left = (bounds.left as i64 + bounds.width as i64 - self.width as i64) as i32;
+        let (l, w) = (i64::from(self.left), i64::from(self.width));
+        if l + w > i64::from(bounds.left) + i64::from(bounds.width) {
+            self.left = (i64::from(bounds.left) + i64::from(bounds.width) - w) as i32;
         }
-        if self.top as i64 + self.height as i64 > bounds.top as i64 + bounds.height as i64 {
-            self.top = (bounds.top as i64 + bounds.height as i64 - self.height as i64) as i32;
+        let (t, h) = (i64::from(self.top), i64::from(self.height));
+        if t + h > i64::from(bounds.top) + i64::from(bounds.height) {
+            self.top = (i64::from(bounds.top) + i64::from(bounds.height) - h) as i32;
         }
     }
 }

@@ -2,7 +2,7 @@
 # 7.3) and the pinned tools that kernel and our modules are built with. The
 # Makefile reads KVARS from here too.
 CACHE=${VIMC_RS_CACHE:-$HOME/.cache/vimc-rs}
-KERNEL=${KERNEL:-6.12}
+KERNEL=${KERNEL:-7.3}
 case $KERNEL in
 6.12)	# Debian 12's own package (bookworm-security), installed by deps.sh.
 	KSRC_PKG=linux-source-6.12 KSRC_VER= KSRC_SUITE=

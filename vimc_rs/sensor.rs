@@ -7,8 +7,8 @@ use crate::{
     formats::{self, sensor, MbusFormat},
     media::{
         async_graph::Bound,
-        ctrls::{cid, Def, Menu, MenuStrings},
         compat::{cstr_bytes, fmt},
+        ctrls::{cid, Def, Menu, MenuStrings},
         kthread::ktime_get_ns,
         pipeline::SubdevRef,
         platform,
@@ -75,7 +75,12 @@ const CONTROLS: &[Def] = &[
     #[cfg(vimc_sensor_timing)]
     Def::StdReadOnly {
         id: cid::PIXEL_RATE,
-        range: (timing::PIXEL_RATE, timing::PIXEL_RATE, 1, timing::PIXEL_RATE),
+        range: (
+            timing::PIXEL_RATE,
+            timing::PIXEL_RATE,
+            1,
+            timing::PIXEL_RATE,
+        ),
     },
     #[cfg(vimc_sensor_timing)]
     Def::StdReadOnly {
@@ -85,7 +90,12 @@ const CONTROLS: &[Def] = &[
     #[cfg(vimc_sensor_timing)]
     Def::Std {
         id: cid::VBLANK,
-        range: (timing::VBLANK_MIN, timing::VBLANK_MAX, timing::VBLANK_STEP, timing::VBLANK_DEFAULT),
+        range: (
+            timing::VBLANK_MIN,
+            timing::VBLANK_MAX,
+            timing::VBLANK_STEP,
+            timing::VBLANK_DEFAULT,
+        ),
     },
 ];
 
@@ -107,7 +117,11 @@ mod timing {
     /// (`vimc_calc_vblank()`).
     pub(super) fn vblank(width: u32, height: u32) -> i64 {
         let hts = width + HBLANK as u32;
-        let fps = if width * height <= PIXELS_THRESHOLD_30FPS { 30 } else { 10 };
+        let fps = if width * height <= PIXELS_THRESHOLD_30FPS {
+            30
+        } else {
+            10
+        };
         let vts = PIXEL_RATE as u64 / u64::from(fps * hts);
         if vts > u64::from(height) {
             (vts - u64::from(height)).clamp(VBLANK_MIN as u64, VBLANK_MAX as u64) as i64
@@ -173,7 +187,12 @@ impl subdev::Driver for Sensor {
             if let Some(mut c) = state.controls() {
                 let _ = c.modify_range(
                     cid::VBLANK,
-                    (timing::VBLANK_MIN, timing::VBLANK_MAX, timing::VBLANK_STEP, vblank),
+                    (
+                        timing::VBLANK_MIN,
+                        timing::VBLANK_MAX,
+                        timing::VBLANK_STEP,
+                        vblank,
+                    ),
                 );
                 let _ = c.set(cid::VBLANK, vblank as i32);
             }
@@ -297,7 +316,12 @@ impl SensorStage {
     #[cfg(vimc_sensor_timing)]
     pub(crate) fn frame_interval(&self) -> u64 {
         let vblank = self.ctrls.get(cid::VBLANK);
-        crate::media::kthread::nsecs_to_jiffies(timing::interval_ns(self.size.0, self.size.1, vblank)).max(1)
+        crate::media::kthread::nsecs_to_jiffies(timing::interval_ns(
+            self.size.0,
+            self.size.1,
+            vblank,
+        ))
+        .max(1)
     }
 
     /// The last frame drawn.
