@@ -313,7 +313,7 @@ impl OnGoing for LeakWatch {
 }
 
 static INFO: debugfs::File<Arc<Shared>> = debugfs::File {
-    show: |_, w| writeln!(w, "module=async_debugfs version=0.4").map_err(|_| EINVAL),
+    show: |_, w| writeln!(w, "module=async_debugfs version=0.5").map_err(|_| EINVAL),
 };
 static SUBDEVS: debugfs::File<Arc<Shared>> = debugfs::File {
     show: |l, w| show_subdevs(l, w, false),
