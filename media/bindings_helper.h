@@ -9,7 +9,6 @@
 #include <linux/seq_file.h>
 #include <linux/fs.h>
 #include <linux/kallsyms.h>
-#include <linux/kprobes.h>
 #include <linux/property.h>
 #include <media/media-device.h>
 #include <media/media-entity.h>

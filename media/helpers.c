@@ -9,7 +9,53 @@
 #include <linux/uaccess.h>
 #include <linux/property.h>
 #include <linux/sprintf.h>
+#include <linux/module.h>
+#include <linux/rculist.h>
+#include <linux/mm.h>
 #include "helpers.h"
+
+/*
+ * The address of symbol @sym of the loaded module @mod_name, read from that
+ * module's own symbol table as module_kallsyms_lookup_name() does (kept with
+ * CONFIG_KALLSYMS; static data needs CONFIG_KALLSYMS_ALL); 0 if either is
+ * missing. The module list is reached through @self (THIS_MODULE), which is
+ * on it; its head, static in the kernel, is the one node outside module
+ * memory. Only addresses are read: nothing found is ever called, so this
+ * holds under IBT and kCFI, unlike calling kallsyms_lookup_name() through
+ * an address a kprobe reports. The caller keeps the result valid by
+ * depending on @mod_name (linking against an export of it).
+ */
+unsigned long rust_helper_module_symbol(struct module *self, const char *mod_name,
+					const char *sym)
+{
+	struct list_head *pos;
+	unsigned long addr = 0;
+
+	/* The list and each module's kallsyms are RCU-sched protected. */
+	rcu_read_lock_sched();
+	for (pos = rcu_dereference_sched(list_next_rcu(&self->list)); pos != &self->list;
+	     pos = rcu_dereference_sched(list_next_rcu(pos))) {
+		struct module *mod = container_of(pos, struct module, list);
+		struct mod_kallsyms *ks;
+		unsigned int i;
+
+		if (!is_vmalloc_or_module_addr(pos) || mod->state == MODULE_STATE_UNFORMED ||
+		    strcmp(mod->name, mod_name))
+			continue;
+		ks = rcu_dereference_sched(mod->kallsyms);
+		for (i = 0; i < ks->num_symtab; i++) {
+			const Elf_Sym *s = &ks->symtab[i];
+
+			if (s->st_shndx != SHN_UNDEF && !strcmp(ks->strtab + s->st_name, sym)) {
+				addr = s->st_value;
+				break;
+			}
+		}
+		break;
+	}
+	rcu_read_unlock_sched();
+	return addr;
+}
 
 /* The kernel's hashed form of an address ("%p"): it tells objects apart
  * within a boot without showing where they are. */

@@ -30,6 +30,9 @@ void rust_helper_unregister_subdev_node(struct video_device *vdev);
 void rust_helper_video_lock_destroy(struct mutex *lock);
 int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned int hint,
 				      struct lock_class_key *key);
+struct module;
+unsigned long rust_helper_module_symbol(struct module *self, const char *mod_name,
+					const char *sym);
 int rust_helper_hashed_ptr(char *buf, unsigned long len, unsigned long p);
 struct v4l2_ctrl *rust_helper_v4l2_ctrl_find_locked(struct v4l2_ctrl_handler *hdl, u32 id);
 

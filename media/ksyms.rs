@@ -1,54 +1,54 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Kernel symbol lookups for what is not exported.
+//! Addresses of symbols that are not exported: static data of the media
+//! modules (v4l2-async's lists, videodev's `v4l2_subdev_fops`).
 //!
-//! `kallsyms_lookup_name()` is not exported to modules; a kprobe on it
-//! resolves its address, which is the standard way for out-of-tree debug
-//! tools. With `CONFIG_KALLSYMS_ALL`, it finds static data too, also in
-//! modules (`"module:symbol"`).
+//! Each is read from its module's own symbol table, as the kernel's
+//! `module_kallsyms_lookup_name()` does, and checked with `sprint_symbol()`
+//! before use. Nothing found this way is ever called: an indirect call to
+//! an address from kallsyms or a kprobe would break under IBT (a kprobe
+//! reports the entry past ENDBR, and unreferenced functions have theirs
+//! sealed) and kCFI. Needs `CONFIG_KALLSYMS_ALL`, and the module loaded
+//! (not built in): the caller depends on it by linking against one of its
+//! exports, which also keeps the address valid while the caller is loaded.
 
 use super::bindings;
 use kernel::ffi::c_ulong;
 use kernel::{prelude::*, str::CStr};
 
-type LookupFn = unsafe extern "C" fn(*const u8) -> c_ulong;
-
-/// `kallsyms_lookup_name`.
-///
-/// # Invariants
-///
-/// `lookup` is the address of the kernel's `kallsyms_lookup_name`.
-pub(crate) struct Kallsyms {
-    lookup: LookupFn,
-}
-
-impl Kallsyms {
-    /// Finds `kallsyms_lookup_name` through a temporary kprobe.
-    pub(crate) fn new() -> Result<Self> {
-        // SAFETY: all-zero is an unregistered kprobe with no handlers.
-        let mut kp: bindings::kprobe = unsafe { core::mem::zeroed() };
-        kp.symbol_name = kernel::c_str!("kallsyms_lookup_name").as_char_ptr();
-        // SAFETY: `kp` is a valid kprobe and stays alive until unregistered below.
-        kernel::error::to_result(unsafe { bindings::register_kprobe(&mut kp) })?;
-        let addr = kp.addr;
-        // SAFETY: registered just above.
-        unsafe { bindings::unregister_kprobe(&mut kp) };
-        if addr.is_null() {
-            return Err(ENOENT);
-        }
-        // SAFETY: the kprobe resolved the address of `kallsyms_lookup_name`,
-        // whose C type is `unsigned long (const char *)`.
-        let lookup = unsafe { core::mem::transmute::<*mut u8, LookupFn>(addr.cast()) };
-        Ok(Self { lookup })
+/// The address of the data symbol `sym` of the loaded module `module`,
+/// verified: `sprint_symbol()` must name it `sym+0x0/... [module]`. Logs
+/// what is missing when it is not found.
+pub(crate) fn module_symbol(module: &CStr, sym: &CStr) -> Result<usize> {
+    // SAFETY: `THIS_MODULE` is our own module, on the module list while
+    // our code runs; the names are C strings; the helper only reads.
+    let addr = unsafe {
+        bindings::rust_helper_module_symbol(
+            super::THIS_MODULE.as_ptr(),
+            module.as_char_ptr(),
+            sym.as_char_ptr(),
+        )
+    } as usize;
+    let mut buf = [0u8; 1024];
+    let found = symbol_of(addr, &mut buf);
+    let want = super::compat::cstr_bytes(sym);
+    let m = super::compat::cstr_bytes(module);
+    let ok = addr != 0
+        && found.starts_with(want)
+        && found[want.len()..].starts_with(b"+0x0/")
+        && found.ends_with(b"]")
+        && found[..found.len() - 1].ends_with(m)
+        && found[..found.len() - 1 - m.len()].ends_with(b" [");
+    if !ok {
+        pr_err!(
+            "{}:{} not found: the kernel needs CONFIG_KALLSYMS_ALL and {} as a loaded module\n",
+            module,
+            sym,
+            module
+        );
+        return Err(ENOENT);
     }
-
-    /// The address of `name`, if the kernel has it.
-    pub(crate) fn lookup(&self, name: &CStr) -> Option<usize> {
-        // SAFETY: `lookup` is `kallsyms_lookup_name` (type invariant); `name`
-        // is a valid C string.
-        let addr = unsafe { (self.lookup)(name.as_char_ptr()) };
-        (addr != 0).then_some(addr)
-    }
+    Ok(addr)
 }
 
 /// `sprint_symbol()` of `addr`: `"sym+off/size [module]"` if `addr` is in

@@ -14,7 +14,7 @@
 //! memory could not go there (KASAN caught that in our first unload test),
 //! and a subdev bound through v4l2-async is "released" once per unbind.
 
-use super::{bindings, copy_cstr, ctrls, ksyms::Kallsyms, to_c_int, FrameSizes};
+use super::{bindings, copy_cstr, ctrls, ksyms::module_symbol, to_c_int, FrameSizes};
 use crate::formats::{Colorimetry, MbusFormat, Rect};
 use core::{
     any::TypeId,
@@ -709,29 +709,23 @@ pub(crate) unsafe fn entity(sd: NonNull<bindings::v4l2_subdev>) -> *mut bindings
 }
 
 /// Resolves what subdev nodes need from the core ([`node_fops`]). Call it
-/// at module init: resolving registers a kprobe, which must not happen
-/// later under the locks a probe or v4l2-async's `complete` holds.
+/// at module init, so that a kernel without the symbol refuses the module
+/// with a message instead of failing its first probe.
 pub(crate) fn resolve_symbols() -> Result {
     node_fops().map(|_| ())
 }
 
 /// The core's `v4l2_subdev_fops`, which videodev does not export; resolved
-/// once through kallsyms (`videodev:` when videodev is a module), at the
-/// latest by [`resolve_symbols`].
+/// once from videodev's symbol table, at the latest by [`resolve_symbols`].
+/// Our node fops call its functions: pointers the core itself stores and
+/// calls indirectly, so they are valid targets under IBT and kCFI.
 fn node_fops() -> Result<*const bindings::v4l2_file_operations> {
     static FOPS: AtomicPtr<bindings::v4l2_file_operations> = AtomicPtr::new(null_mut());
     let p = FOPS.load(Ordering::Acquire);
     if !p.is_null() {
         return Ok(p);
     }
-    let k = Kallsyms::new()?;
-    let addr = k
-        .lookup(c_str!("videodev:v4l2_subdev_fops"))
-        .or_else(|| k.lookup(c_str!("v4l2_subdev_fops")))
-        .ok_or_else(|| {
-            pr_err!("v4l2_subdev_fops not found: the kernel needs CONFIG_KALLSYMS_ALL\n");
-            ENOENT
-        })?;
+    let addr = module_symbol(c_str!("videodev"), c_str!("v4l2_subdev_fops"))?;
     FOPS.store(addr as *mut _, Ordering::Release);
     Ok(addr as *const _)
 }

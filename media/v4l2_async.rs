@@ -4,15 +4,15 @@
 //!
 //! C source: [`drivers/media/v4l2-core/v4l2-async.c`](srctree/drivers/media/v4l2-core/v4l2-async.c)
 //!
-//! The lists and their mutex are static in v4l2-async.c; we find them with
-//! [`Kallsyms`] (module-qualified: v4l2-async is a module here) and walk
+//! The lists and their mutex are static in v4l2-async.c; we find them in
+//! v4l2-async's symbol table ([`module_symbol`]) and walk
 //! them only with that mutex held, as v4l2-async does. The module that
 //! uses this layer must link against a v4l2-async export, so that
 //! v4l2-async cannot be unloaded under it.
 
 use super::{
     bindings,
-    ksyms::{symbol_of, Kallsyms},
+    ksyms::{module_symbol, symbol_of},
     nofault, to_c_int,
 };
 use core::{
@@ -45,22 +45,11 @@ impl AsyncLists {
         // Referencing an export of v4l2-async makes it a dependency of this
         // module: it is loaded first and cannot be unloaded under us.
         core::hint::black_box(bindings::v4l2_async_nf_init as usize);
-        let k = Kallsyms::new().inspect_err(|_| {
-            pr_err!("cannot resolve kallsyms_lookup_name: the kernel needs CONFIG_KPROBES\n")
-        })?;
-        let get = |name: &CStr| {
-            k.lookup(name).ok_or_else(|| {
-                pr_err!(
-                    "{} not found: the kernel needs CONFIG_KALLSYMS_ALL and v4l2-async loaded\n",
-                    name
-                );
-                ENOENT
-            })
-        };
+        let get = |name: &CStr| module_symbol(c_str!("v4l2_async"), name);
         Ok(Self {
-            lock: get(c_str!("v4l2_async:list_lock"))? as *mut _,
-            subdevs: get(c_str!("v4l2_async:subdev_list"))? as *mut _,
-            notifiers: get(c_str!("v4l2_async:notifier_list"))? as *mut _,
+            lock: get(c_str!("list_lock"))? as *mut _,
+            subdevs: get(c_str!("subdev_list"))? as *mut _,
+            notifiers: get(c_str!("notifier_list"))? as *mut _,
         })
     }
 

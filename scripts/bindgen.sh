@@ -18,10 +18,6 @@ ours=(
 	--allowlist-file '.*/include/uapi/linux/(videodev2|media|media-bus-format|v4l2-.*)\.h'
 	--allowlist-file '.*/include/linux/(platform_device|debugfs|seq_file|kallsyms|property|fwnode|mod_devicetable|videodev2|dma-buf)\.h'
 	--allowlist-file '.*/media/helpers\.h'
-	# Of kprobes.h only what resolving a symbol needs; the rest is arch detail.
-	--allowlist-type '(kprobe|kprobe_opcode_t|kprobe_pre_handler_t|kprobe_post_handler_t|arch_specific_insn)'
-	--allowlist-function '(un)?register_kprobe'
-	--opaque-type 'arch_specific_insn'
 	--no-recursive-allowlist
 	# Referenced by media headers, bound nowhere else, never looked into.
 	--allowlist-type '(i2c_client|i2c_adapter|i2c_board_info|regulator_bulk_data|iosys_map|dma_fence_cb)'
