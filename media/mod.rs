@@ -26,4 +26,10 @@ pub(crate) mod v4l2_async;
 pub(crate) mod v4l2_device;
 pub(crate) mod video_device;
 
+// The V4L2 value types of the layer's API, pure code shared with the host
+// crate in pixel/.
+#[allow(dead_code, unreachable_pub)]
+#[path = "../pixel/v4l2.rs"]
+pub(crate) mod v4l2;
+
 include!("common.rs");

@@ -12,8 +12,8 @@
 //! [`super::v4l2_device::Registration`]'s drop), and the graph holds a
 //! reference to each subdev's memory until after that.
 
+use super::v4l2::PixFormat;
 use super::{bindings, compat::MutPtr, subdev};
-use crate::formats::PixFormat;
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::prelude::*;
 

@@ -14,8 +14,8 @@
 //! memory could not go there (KASAN caught that in our first unload test),
 //! and a subdev bound through v4l2-async is "released" once per unbind.
 
+use super::v4l2::{Colorimetry, MbusFormat, Rect};
 use super::{bindings, copy_cstr, ctrls, ksyms::module_symbol, to_c_int, FrameSizes};
-use crate::formats::{Colorimetry, MbusFormat, Rect};
 use core::{
     any::TypeId,
     marker::PhantomData,

@@ -6,7 +6,7 @@
 //! C header: [`include/media/tpg/v4l2-tpg.h`](srctree/include/media/tpg/v4l2-tpg.h)
 
 use super::bindings;
-use crate::formats::Colorimetry;
+use super::v4l2::Colorimetry;
 use core::fmt;
 use kernel::{prelude::*, str::CStr, types::Opaque};
 

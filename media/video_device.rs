@@ -32,14 +32,14 @@ use kernel::{
     ThisModule,
 };
 
-use crate::formats::{Colorimetry, PixFormat};
+use super::v4l2::{Colorimetry, PixFormat};
 
 // The pure format code keeps its own copies of the uapi numbers (it uses no
 // kernel headers); check them against the headers at compile time.
 macro_rules! same_as_uapi {
     ($($c:ident)*) => {
         $(kernel::macros::paste! {
-            const _: () = assert!(crate::formats::mbus::$c == bindings::[<MEDIA_BUS_FMT_ $c>]);
+            const _: () = assert!(super::v4l2::mbus::$c == bindings::[<MEDIA_BUS_FMT_ $c>]);
         })*
     };
 }
@@ -55,7 +55,7 @@ same_as_uapi!(
 );
 
 const _: () = {
-    use crate::formats::{color, field};
+    use super::v4l2::{color, field};
     assert!(field::ANY == bindings::v4l2_field_V4L2_FIELD_ANY);
     assert!(field::NONE == bindings::v4l2_field_V4L2_FIELD_NONE);
     assert!(field::ALTERNATE == bindings::v4l2_field_V4L2_FIELD_ALTERNATE);

@@ -8,3 +8,4 @@
 
 pub mod formats;
 pub mod frames;
+pub mod v4l2;

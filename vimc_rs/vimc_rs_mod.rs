@@ -11,6 +11,9 @@
 #[path = "../media/mod.rs"]
 mod media;
 
+// The layer's V4L2 types, under the name the pure format code uses.
+use media::v4l2;
+
 // Pure format logic, shared with the host crate in pixel/.
 #[allow(dead_code, unreachable_pub)]
 #[path = "../pixel/formats.rs"]

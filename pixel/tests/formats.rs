@@ -3,6 +3,7 @@
 //! Format table and negotiation, checked against C vimc's behaviour.
 
 use vimc_pixel::formats::*;
+use vimc_pixel::v4l2::fourcc;
 
 #[test]
 fn table_matches_c_vimc_order_and_sizes() {
