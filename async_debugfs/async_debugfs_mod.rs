@@ -49,7 +49,7 @@ use kernel::{
 use media::{
     debugfs::{self, SeqWriter},
     module_watch::{GoingModule, ModuleWatch, OnGoing},
-    v4l2_async::{AsyncLists, Match, NotifierOwner, Slot, SubdevState, SD_NAME_LEN},
+    v4l2_async::{AsyncLists, Match, NotifierOwner, Slot, SD_NAME_LEN},
     HashedPtr,
 };
 
@@ -131,24 +131,26 @@ fn show_subdevs(sh: &Shared, w: &mut SeqWriter, stale_only: bool) -> Result {
                         continue;
                     }
                 };
-                let state = sd.state(&mut b.sym);
-                if state != SubdevState::Live {
-                    let (owner, ops) = sd.raw_owner_ops();
-                    let own = sd.name(&mut b.name);
-                    sh.remembered(sd.addr(), |r| {
-                        let n = own.or(r);
-                        writeln!(
-                            w,
-                            "stale name={} sd={} owner={} ops={} why={}",
-                            name(n),
-                            HashedPtr(sd.addr()),
-                            HashedPtr(owner),
-                            HashedPtr(ops),
-                            state.as_str()
-                        )
-                    })?;
-                    continue;
-                }
+                let sd = match sd.live(&mut b.sym) {
+                    Ok(live) => live,
+                    Err(state) => {
+                        let (owner, ops) = sd.raw_owner_ops();
+                        let own = sd.name(&mut b.name);
+                        sh.remembered(sd.addr(), |r| {
+                            let n = own.or(r);
+                            writeln!(
+                                w,
+                                "stale name={} sd={} owner={} ops={} why={}",
+                                name(n),
+                                HashedPtr(sd.addr()),
+                                HashedPtr(owner),
+                                HashedPtr(ops),
+                                state.as_str()
+                            )
+                        })?;
+                        continue;
+                    }
+                };
                 if stale_only {
                     continue;
                 }

@@ -119,6 +119,16 @@ pub(crate) enum Slot<T> {
     },
 }
 
+impl<T> Slot<T> {
+    /// The entry mapped by `f`; a broken step stays as it is.
+    fn map<U>(self, f: impl FnOnce(T) -> U) -> Slot<U> {
+        match self {
+            Slot::Entry(e) => Slot::Entry(f(e)),
+            Slot::Broken { addr, why } => Slot::Broken { addr, why },
+        }
+    }
+}
+
 fn next_of(e: usize) -> Option<usize> {
     nofault::peek!(e, bindings::list_head, next).map(|p| p as usize)
 }
@@ -219,11 +229,12 @@ impl Iterator for Walk {
 /// its container to the container.
 fn walk_containers(head: usize, offset: usize) -> impl Iterator<Item = Slot<usize>> {
     walk(head).map(move |s| match s {
-        Slot::Entry(e) => Slot::Entry(e.wrapping_sub(offset)),
+        // Broken steps name the container too.
         Slot::Broken { addr, why } => Slot::Broken {
             addr: addr.wrapping_sub(offset),
             why,
         },
+        s => s.map(|e| e.wrapping_sub(offset)),
     })
 }
 
@@ -231,22 +242,19 @@ impl<'a> Lists<'a> {
     /// Every registered async subdev, bound or not.
     pub(crate) fn subdevs(&self) -> impl Iterator<Item = Slot<AsyncSubdev<'a>>> + 'a {
         let off = offset_of!(bindings::v4l2_subdev, async_list);
-        walk_containers(self.lists.subdevs as usize, off).map(|s| match s {
-            Slot::Entry(sd) => Slot::Entry(AsyncSubdev {
+        walk_containers(self.lists.subdevs as usize, off).map(|s| {
+            s.map(|sd| AsyncSubdev {
                 sd,
                 _p: PhantomData,
-            }),
-            Slot::Broken { addr, why } => Slot::Broken { addr, why },
+            })
         })
     }
 
     /// Every registered notifier.
     pub(crate) fn notifiers(&self) -> impl Iterator<Item = Slot<Notifier<'a>>> + 'a {
         let off = offset_of!(bindings::v4l2_async_notifier, notifier_entry);
-        walk_containers(self.lists.notifiers as usize, off).map(|s| match s {
-            Slot::Entry(n) => Slot::Entry(Notifier { n, _p: PhantomData }),
-            Slot::Broken { addr, why } => Slot::Broken { addr, why },
-        })
+        walk_containers(self.lists.notifiers as usize, off)
+            .map(|s| s.map(|n| Notifier { n, _p: PhantomData }))
     }
 }
 
@@ -306,11 +314,35 @@ impl SubdevState {
 ///
 /// `sd` is the address of an entry of v4l2-async's subdev list, whose lock
 /// is held for `'a`. Its memory may be freed or unmapped: everything is read
-/// through [`nofault`], and pointers in it are followed only when
-/// [`AsyncSubdev::state`] is [`SubdevState::Live`].
+/// through [`nofault`], and pointers in it are followed only through the
+/// [`LiveSubdev`] that [`AsyncSubdev::live`] gives for a live one.
 pub(crate) struct AsyncSubdev<'a> {
     sd: usize,
     _p: PhantomData<&'a ()>,
+}
+
+/// A subdev of the list found live by [`AsyncSubdev::live`].
+///
+/// # Invariants
+///
+/// The subdev was found [`SubdevState::Live`] with the list lock held,
+/// which it still is (`'a`): nothing can unregister or free it meanwhile.
+pub(crate) struct LiveSubdev<'s, 'a>(&'s AsyncSubdev<'a>);
+
+impl LiveSubdev<'_, '_> {
+    /// The firmware node's full path, if the fwnode passes [`live_fwnode`].
+    pub(crate) fn fwnode<'b>(&self, buf: &'b mut [u8; 1024]) -> Option<&'b [u8]> {
+        let f = nofault::peek!(self.0.sd, bindings::v4l2_subdev, fwnode)?;
+        fwnode_path(f, buf)
+    }
+}
+
+impl<'a> core::ops::Deref for LiveSubdev<'_, 'a> {
+    type Target = AsyncSubdev<'a>;
+
+    fn deref(&self) -> &AsyncSubdev<'a> {
+        self.0
+    }
 }
 
 impl<'a> AsyncSubdev<'a> {
@@ -334,9 +366,22 @@ impl<'a> AsyncSubdev<'a> {
         )
     }
 
+    /// The subdev, if it can be trusted, as the proof that lets its pointers
+    /// be followed; else why not.
+    pub(crate) fn live(
+        &self,
+        buf: &mut [u8; 1024],
+    ) -> core::result::Result<LiveSubdev<'_, 'a>, SubdevState> {
+        match self.state(buf) {
+            // INVARIANT: just found live, with the list lock held for `'a`.
+            SubdevState::Live => Ok(LiveSubdev(self)),
+            s => Err(s),
+        }
+    }
+
     /// Whether it can be trusted, decided from KASAN's shadow and from
     /// addresses compared with the symbol tables.
-    pub(crate) fn state(&self, buf: &mut [u8; 1024]) -> SubdevState {
+    fn state(&self, buf: &mut [u8; 1024]) -> SubdevState {
         if nofault::poisoned(self.sd, size_of::<bindings::v4l2_subdev>()) {
             return SubdevState::Freed;
         }
@@ -376,16 +421,6 @@ impl<'a> AsyncSubdev<'a> {
             .flatten()
             .and_then(|p| nofault::read_str(p as usize, drv_buf));
         (name, drv_name)
-    }
-
-    /// The firmware node's full path, for a [`SubdevState::Live`] subdev
-    /// whose fwnode passes [`live_fwnode`]; else `None`.
-    pub(crate) fn fwnode<'b>(&self, buf: &'b mut [u8; 1024]) -> Option<&'b [u8]> {
-        if self.state(buf) != SubdevState::Live {
-            return None;
-        }
-        let f = nofault::peek!(self.sd, bindings::v4l2_subdev, fwnode)?;
-        fwnode_path(f, buf)
     }
 
     /// The notifiers its connections are bound to.
@@ -496,13 +531,12 @@ impl<'a> Notifier<'a> {
     pub(crate) fn connections(&self) -> impl Iterator<Item = Slot<Connection<'a>>> + 'a {
         let off = offset_of!(bindings::v4l2_async_connection, asc_entry);
         let list = |head: usize, done: bool| {
-            walk_containers(self.n.wrapping_add(head), off).map(move |s| match s {
-                Slot::Entry(asc) => Slot::Entry(Connection {
+            walk_containers(self.n.wrapping_add(head), off).map(move |s| {
+                s.map(|asc| Connection {
                     asc,
                     done,
                     _p: PhantomData,
-                }),
-                Slot::Broken { addr, why } => Slot::Broken { addr, why },
+                })
             })
         };
         Iterator::chain(
