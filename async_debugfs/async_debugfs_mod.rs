@@ -36,6 +36,7 @@ mod media {
     pub(crate) mod ksyms;
     pub(crate) mod module_watch;
     pub(crate) mod nofault;
+    pub(crate) mod params;
     pub(crate) mod v4l2_async;
     include!("../media/common.rs");
 }
@@ -53,9 +54,10 @@ use media::{
     HashedPtr,
 };
 
-module! {
+media::params::module_with_params! {
     type: AsyncDebugfs,
     name: "async_debugfs",
+    authors: ["vimc-rs developers"],
     description: "Dump v4l2-async subdevs and notifiers in debugfs",
     license: "GPL",
 }

@@ -55,9 +55,6 @@ void rust_helper_tpg_s_controls(struct tpg_data *tpg, unsigned int pattern, bool
 				bool vflip, unsigned char brightness, unsigned char contrast,
 				short hue, unsigned char saturation);
 
-/* Defined by vimc_rs/helpers.c. */
-bool vimc_rs_free_run(void);
-
 int rust_helper_fwnode_path(struct fwnode_handle *fwnode, char *buf, unsigned long len);
 void rust_helper_fwnode_handle_put(struct fwnode_handle *fwnode);
 long rust_helper_read_nofault(void *dst, unsigned long src, unsigned long len);

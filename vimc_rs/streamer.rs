@@ -11,7 +11,6 @@ use crate::{
     debayer::{Debayer, DebayerStage},
     media::{
         kthread::{self, Thread, Work},
-        params,
         pipeline::{Started, SubdevRef},
         video_device::{Frames, StreamStart},
     },
@@ -101,7 +100,7 @@ impl Work for Streamer {
         // Read before the frame, as C vimc does.
         let interval = self.interval();
         let made = self.run_once();
-        if !params::free_run() {
+        if !crate::module_parameters::free_run.value() {
             kthread::sleep_jiffies(interval);
         } else if made {
             // Free-running: as fast as buffers come back.

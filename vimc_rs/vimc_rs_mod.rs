@@ -50,11 +50,18 @@ pub(crate) const BUS_INFO: Option<&CStr> = Some(c_str!("platform:vimc"));
 #[cfg(vimc_bus_info_from_device)]
 pub(crate) const BUS_INFO: Option<&CStr> = None;
 
-module! {
+media::params::module_with_params! {
     type: VimcModule,
     name: "vimc_rs",
+    authors: ["vimc-rs developers"],
     description: "Virtual media controller camera (Rust)",
     license: "GPL",
+    params: {
+        free_run: bool {
+            default: false,
+            description: "Stream as fast as possible instead of at the sensor's frame rate (for benchmarks)",
+        },
+    },
 }
 
 /// Shared by all entities of one device instance.

@@ -12,7 +12,9 @@
 # vimc's v4l2-tpg takes longer than vimc_rs's, so vimc_rs's mean must lie
 # between the interval the controls give and C vimc's mean plus 2 jiffies.
 # The control values themselves (ids, ranges, defaults, flags, the vblank a
-# format sets) are compared in 41.
+# format sets) are compared in 41. Last, vimc_rs's own free_run parameter
+# (benchmarks; C vimc has none): set at load it lifts the pacing, a value
+# that is not a bool fails the load, and it is not writable afterwards.
 # timeout: 600
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
@@ -75,3 +77,19 @@ paste /tmp/c /tmp/rs | while read -r case c cvb _ rs rsvb; do
 		[ "$rs" -le $((c + 2 * JIFFY_US)) ] || fail "$case: vimc_rs is slower than C vimc"
 	fi
 done
+
+# free_run: a bad value fails the load cleanly, and nothing stays loaded.
+if modprobe vimc_rs free_run=maybe 2>/tmp/err; then fail "free_run=maybe loaded"; fi
+cat /tmp/err
+[ ! -d /sys/module/vimc_rs ] || fail "a failed load left vimc_rs loaded"
+# Set at load, it lifts the pacing: frames come at under half the paced
+# interval at 64x48 (about 3 ms under TCG).
+modprobe vimc_rs free_run=1
+[ ! -e /sys/module/vimc_rs/parameters/free_run ] || fail "free_run is writable after load"
+raw=$(node "Raw Capture 0")
+pipeline_fmt "Sensor A" SBGGR8_1X8 64 48 - 64x48
+free=$(mean_us $raw)
+paced=$(head -n 1 /tmp/rs | awk '{ print $2 }')
+echo "64x48 free_run=1: vimc_rs $free us (paced: $paced us)"
+[ "$free" -lt $((paced / 2)) ] || fail "free_run=1 does not lift the pacing"
+modprobe -r vimc_rs
