@@ -74,6 +74,7 @@ unsafe impl<D: Send + Sync, B: Send + Sync> Send for State<D, B> {}
 // SAFETY: as above.
 unsafe impl<D: Send + Sync, B: Send + Sync> Sync for State<D, B> {}
 
+#[vtable]
 impl<D: Send + Sync + 'static, B: GraphBuilder<D>> NotifierOps for State<D, B> {
     fn bound(&self, sd: NonNull<bindings::v4l2_subdev>) -> Result {
         // SAFETY: under the list lock (type invariant).

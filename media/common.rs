@@ -27,13 +27,6 @@ pub(crate) fn copy_cstr(dst: &mut [u8], src: &kernel::str::CStr) {
     }
 }
 
-// The `struct module` of the module this layer is compiled into, which
-// `module!` defines; static ops tables take its address as `THIS_MODULE`.
-#[allow(improper_ctypes)]
-extern "C" {
-    static __this_module: kernel::types::Opaque<bindings::module>;
-}
-
 /// An address as the kernel's `%p` shows it: hashed, so that it tells
 /// objects apart within a boot without giving away where they are.
 pub(crate) struct HashedPtr(pub(crate) usize);
@@ -56,12 +49,18 @@ impl core::fmt::Display for HashedPtr {
     }
 }
 
+/// The `struct module` of the module this layer is compiled into (the one
+/// the build defines for `module!`), as C's `THIS_MODULE`: the `owner` of
+/// static ops tables, and what owner checks compare with.
+pub(crate) const THIS_MODULE_PTR: *mut bindings::module =
+    core::ptr::addr_of!(bindings::__this_module).cast_mut();
+
 /// The module this layer is compiled into, for the APIs that take an owner
 /// (the kernel crate names it differently on 6.12 and 7.x).
 // SAFETY: `__this_module` is the module's own `struct module`, which lives
 // as long as the module's code and data.
 pub(crate) static THIS_MODULE: kernel::ThisModule =
-    unsafe { kernel::ThisModule::from_ptr(core::ptr::addr_of!(__this_module).cast_mut().cast()) };
+    unsafe { kernel::ThisModule::from_ptr(THIS_MODULE_PTR) };
 
 /// What the kernel crate moved or changed between 6.12 and 7.x, under one
 /// name. `CStr` is the kernel's own type on 6.12 and `core::ffi::CStr` on 7.x.

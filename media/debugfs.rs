@@ -187,8 +187,7 @@ struct Fops(bindings::file_operations);
 unsafe impl Sync for Fops {}
 
 static FOPS: Fops = Fops(bindings::file_operations {
-    // SAFETY: only the address of the extern static is taken.
-    owner: unsafe { super::__this_module.get() },
+    owner: super::THIS_MODULE_PTR,
     open: Some(open_callback),
     read: Some(bindings::seq_read),
     llseek: Some(bindings::seq_lseek),

@@ -118,7 +118,7 @@ pub(crate) unsafe fn upstream<'a>(
                     // SAFETY: a subdev entity is embedded in its `v4l2_subdev`.
                     unsafe { kernel::container_of!(next, bindings::v4l2_subdev, entity) }.mut_ptr();
                 // SAFETY: as above; `owner` is a plain field.
-                if unsafe { (*sd).owner } != unsafe { super::__this_module.get() } {
+                if unsafe { (*sd).owner } != super::THIS_MODULE_PTR {
                     return Err(EINVAL);
                 }
                 out.push(

@@ -20,12 +20,12 @@ use core::{
     any::TypeId,
     marker::PhantomData,
     mem::ManuallyDrop,
-    ptr::{null_mut, NonNull},
+    ptr::{null, null_mut, NonNull},
     sync::atomic::{AtomicPtr, Ordering},
 };
 use kernel::{
-    c_str,
-    error::to_result,
+    build_error, c_str,
+    error::{to_result, VTABLE_DEFAULT_ERROR},
     ffi::c_int,
     prelude::*,
     str::CStr,
@@ -236,16 +236,15 @@ impl LockClass {
 }
 
 /// An entity type implemented as a subdev. The pad operations are called
-/// with the state locked; the defaults fail as "not supported".
+/// with the state locked. Each operation a type leaves out is absent from
+/// its C ops table (`#[vtable]`), so the core answers for it as for any
+/// driver without it; a type with any pad operation has a pad state.
+#[vtable]
 pub(crate) trait Driver: Sized + Send + Sync + 'static {
     /// Media entity function (`MEDIA_ENT_F_*`).
     const FUNCTION: u32;
     /// Flags (`MEDIA_PAD_FL_*`) of each pad, in pad order.
     const PADS: &'static [u32];
-    /// Whether the subdev has pad operations and a state.
-    const HAS_PAD_OPS: bool = true;
-    /// Whether it has `get_selection`/`set_selection`.
-    const HAS_SELECTION: bool = false;
     /// Its controls, in creation order.
     const CONTROLS: &'static [ctrls::Def] = &[];
     /// Whether active formats and selections are refused (-EBUSY) while
@@ -258,21 +257,21 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
 
     /// A control of [`Self::CONTROLS`] changed (called under the handler's lock).
     fn s_ctrl(&self, _id: u32, _val: i32) -> Result {
-        Err(EINVAL)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 
     /// Fills a new state (the active one, and each file's try state).
     fn init_state(&self, _state: &mut State<'_>) -> Result {
-        Ok(())
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
     /// `VIDIOC_SUBDEV_ENUM_MBUS_CODE`.
     fn enum_mbus_code(&self, _pad: u32, _index: u32) -> Result<u32> {
-        Err(ENOTTY)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
     /// `VIDIOC_SUBDEV_ENUM_FRAME_SIZE`: the one size range of `code` on
     /// `pad`, or `None` if the pad does not take `code`.
     fn frame_sizes(&self, _pad: u32, _code: u32) -> Option<FrameSizes> {
-        None
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
     /// `VIDIOC_SUBDEV_S_FMT`: adjusts `fmt` and stores it in `state`.
     fn set_fmt(
@@ -282,11 +281,11 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
         _pad: u32,
         _fmt: &mut MbusFormat,
     ) -> Result {
-        Err(ENOTTY)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
     /// `VIDIOC_SUBDEV_G_SELECTION`.
     fn get_selection(&self, _state: &State<'_>, _pad: u32, _target: u32) -> Result<Rect> {
-        Err(EINVAL)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
     /// `VIDIOC_SUBDEV_S_SELECTION`: adjusts `r` and stores it in `state`.
     fn set_selection(
@@ -297,7 +296,7 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
         _target: u32,
         _r: &mut Rect,
     ) -> Result {
-        Err(EINVAL)
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
 }
 
@@ -359,63 +358,100 @@ impl<T: Driver> Subdev<T> {
     }
 }
 
+/// The C ops tables of `T`: each callback present exactly when `T` has the
+/// operation.
 struct Vtable<T>(PhantomData<T>);
 
 impl<T: Driver> Vtable<T> {
-    const PAD_OPS: bindings::v4l2_subdev_pad_ops = {
-        // SAFETY: all-zero is a valid ops table (no callbacks).
-        let mut ops: bindings::v4l2_subdev_pad_ops = unsafe { core::mem::zeroed() };
-        ops.enum_mbus_code = Some(enum_mbus_code::<T>);
-        ops.enum_frame_size = Some(enum_frame_size::<T>);
-        ops.get_fmt = Some(bindings::v4l2_subdev_get_fmt);
-        ops.set_fmt = Some(set_fmt::<T>);
-        if T::HAS_SELECTION {
-            ops.get_selection = Some(get_selection::<T>);
-            ops.set_selection = Some(set_selection::<T>);
-        }
-        ops
+    /// Whether `T` has pad operations, and so a pad state (which
+    /// `init_state` fills and the core's `get_fmt` reads).
+    const HAS_PAD_OPS: bool = T::HAS_INIT_STATE
+        || T::HAS_ENUM_MBUS_CODE
+        || T::HAS_FRAME_SIZES
+        || T::HAS_SET_FMT
+        || T::HAS_GET_SELECTION
+        || T::HAS_SET_SELECTION;
+
+    const PAD_OPS: bindings::v4l2_subdev_pad_ops = bindings::v4l2_subdev_pad_ops {
+        enum_mbus_code: if T::HAS_ENUM_MBUS_CODE {
+            Some(enum_mbus_code::<T>)
+        } else {
+            None
+        },
+        enum_frame_size: if T::HAS_FRAME_SIZES {
+            Some(enum_frame_size::<T>)
+        } else {
+            None
+        },
+        get_fmt: Some(bindings::v4l2_subdev_get_fmt),
+        set_fmt: if T::HAS_SET_FMT {
+            Some(set_fmt::<T>)
+        } else {
+            None
+        },
+        get_selection: if T::HAS_GET_SELECTION {
+            Some(get_selection::<T>)
+        } else {
+            None
+        },
+        set_selection: if T::HAS_SET_SELECTION {
+            Some(set_selection::<T>)
+        } else {
+            None
+        },
+        // SAFETY: all-zero is "no callback" for the other operations.
+        ..unsafe { core::mem::zeroed() }
     };
-    const CORE_OPS: bindings::v4l2_subdev_core_ops = {
-        // SAFETY: all-zero is a valid ops table (no callbacks).
-        let mut ops: bindings::v4l2_subdev_core_ops = unsafe { core::mem::zeroed() };
-        ops.log_status = Some(bindings::v4l2_ctrl_subdev_log_status);
-        ops.subscribe_event = Some(bindings::v4l2_ctrl_subdev_subscribe_event);
-        ops.unsubscribe_event = Some(bindings::v4l2_event_subdev_unsubscribe);
-        ops
+    const CORE_OPS: bindings::v4l2_subdev_core_ops = bindings::v4l2_subdev_core_ops {
+        log_status: Some(bindings::v4l2_ctrl_subdev_log_status),
+        subscribe_event: Some(bindings::v4l2_ctrl_subdev_subscribe_event),
+        unsubscribe_event: Some(bindings::v4l2_event_subdev_unsubscribe),
+        // SAFETY: all-zero is "no callback" for the other operations.
+        ..unsafe { core::mem::zeroed() }
     };
-    const VIDEO_OPS: bindings::v4l2_subdev_video_ops = {
-        // SAFETY: all-zero is a valid ops table (no callbacks).
-        let mut ops: bindings::v4l2_subdev_video_ops = unsafe { core::mem::zeroed() };
-        ops.s_stream = Some(s_stream_callback);
-        ops
+    const VIDEO_OPS: bindings::v4l2_subdev_video_ops = bindings::v4l2_subdev_video_ops {
+        s_stream: Some(s_stream_callback),
+        // SAFETY: all-zero is "no callback" for the other operations.
+        ..unsafe { core::mem::zeroed() }
     };
-    const OPS: bindings::v4l2_subdev_ops = {
-        // SAFETY: all-zero is a valid ops table (no callbacks).
-        let mut ops: bindings::v4l2_subdev_ops = unsafe { core::mem::zeroed() };
-        if T::HAS_PAD_OPS {
-            ops.pad = &Self::PAD_OPS;
-            // Entities on a data path start and stop with the stream.
-            ops.video = &Self::VIDEO_OPS;
-        }
+    const OPS: bindings::v4l2_subdev_ops = bindings::v4l2_subdev_ops {
+        // Entities on a data path start and stop with the stream.
+        pad: if Self::HAS_PAD_OPS {
+            &Self::PAD_OPS
+        } else {
+            null()
+        },
+        video: if Self::HAS_PAD_OPS {
+            &Self::VIDEO_OPS
+        } else {
+            null()
+        },
         // Control events and log_status come with controls.
-        if !T::CONTROLS.is_empty() {
-            ops.core = &Self::CORE_OPS;
-        }
-        ops
+        core: if T::CONTROLS.is_empty() {
+            null()
+        } else {
+            &Self::CORE_OPS
+        },
+        // SAFETY: all-zero is "no operations" for the other groups.
+        ..unsafe { core::mem::zeroed() }
     };
-    const CTRL_OPS: bindings::v4l2_ctrl_ops = {
-        // SAFETY: all-zero is a valid ops table (no callbacks).
-        let mut ops: bindings::v4l2_ctrl_ops = unsafe { core::mem::zeroed() };
-        ops.s_ctrl = Some(s_ctrl::<T>);
-        ops
+    const CTRL_OPS: bindings::v4l2_ctrl_ops = bindings::v4l2_ctrl_ops {
+        s_ctrl: if T::HAS_S_CTRL {
+            Some(s_ctrl::<T>)
+        } else {
+            None
+        },
+        // SAFETY: all-zero is "no callback" for the other operations.
+        ..unsafe { core::mem::zeroed() }
     };
-    const INTERNAL_OPS: bindings::v4l2_subdev_internal_ops = {
-        // SAFETY: all-zero is a valid ops table (no callbacks).
-        let mut ops: bindings::v4l2_subdev_internal_ops = unsafe { core::mem::zeroed() };
-        if T::HAS_PAD_OPS {
-            ops.init_state = Some(init_state::<T>);
-        }
-        ops
+    const INTERNAL_OPS: bindings::v4l2_subdev_internal_ops = bindings::v4l2_subdev_internal_ops {
+        init_state: if T::HAS_INIT_STATE {
+            Some(init_state::<T>)
+        } else {
+            None
+        },
+        // SAFETY: all-zero is "no callback" for the other operations.
+        ..unsafe { core::mem::zeroed() }
     };
 }
 
@@ -653,7 +689,7 @@ unsafe fn init<T: Driver>(
                 s.pads.as_ptr().cast_mut().cast::<bindings::media_pad>(),
             )
         })?;
-        if T::HAS_PAD_OPS {
+        if Vtable::<T>::HAS_PAD_OPS {
             // The active state, filled by `init_state`.
             // SAFETY: the subdev, its pads and its ops are initialized.
             to_result(unsafe {
@@ -691,11 +727,10 @@ struct EntityOps(bindings::media_entity_operations);
 unsafe impl Sync for EntityOps {}
 
 /// Links into a subdev are validated by comparing the pad formats.
-static ENTITY_OPS: EntityOps = EntityOps({
+static ENTITY_OPS: EntityOps = EntityOps(bindings::media_entity_operations {
+    link_validate: Some(bindings::v4l2_subdev_link_validate),
     // SAFETY: all-zero is "no callback" for the other operations.
-    let mut ops: bindings::media_entity_operations = unsafe { core::mem::zeroed() };
-    ops.link_validate = Some(bindings::v4l2_subdev_link_validate);
-    ops
+    ..unsafe { core::mem::zeroed() }
 });
 
 /// The media entity of a registered subdev.
@@ -756,7 +791,7 @@ pub(super) unsafe fn data_if<'a, S: Driver>(sd: NonNull<bindings::v4l2_subdev>) 
     // the only way to make one), which starts with `sd` and `type_id`
     // (`repr(C)`); a registered subdev's data is alive.
     unsafe {
-        if (*sd).owner != super::__this_module.get() {
+        if (*sd).owner != super::THIS_MODULE_PTR {
             return None;
         }
         let s = sd.cast::<Subdev<S>>();

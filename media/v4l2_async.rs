@@ -20,7 +20,9 @@ use core::{
     mem::{offset_of, size_of},
     ptr::NonNull,
 };
-use kernel::{c_str, prelude::*, str::CStr, types::Opaque};
+use kernel::{
+    build_error, c_str, error::VTABLE_DEFAULT_ERROR, prelude::*, str::CStr, types::Opaque,
+};
 
 /// The three statics of v4l2-async.
 ///
@@ -588,10 +590,11 @@ impl<'a> Connection<'a> {
 /// What the owner of a [`RootNotifier`] does as its subdevs come and go.
 /// Every callback runs with v4l2-async's list lock held: none may register
 /// or unregister async subdevs or notifiers.
+#[vtable]
 pub(crate) trait NotifierOps: Send + Sync {
     /// `sd` matched a connection and is registered on the `v4l2_device`.
     fn bound(&self, _sd: NonNull<bindings::v4l2_subdev>) -> Result {
-        Ok(())
+        build_error!(VTABLE_DEFAULT_ERROR)
     }
     /// Every connection is bound.
     fn complete(&self) -> Result;
@@ -599,10 +602,27 @@ pub(crate) trait NotifierOps: Send + Sync {
     fn unbind(&self, sd: NonNull<bindings::v4l2_subdev>);
 }
 
+/// The C ops table of a [`NotifierOps`] type `T`.
+struct Vtable<T>(PhantomData<T>);
+
+impl<T: NotifierOps> Vtable<T> {
+    const OPS: bindings::v4l2_async_notifier_operations =
+        bindings::v4l2_async_notifier_operations {
+            bound: if T::HAS_BOUND {
+                Some(bound_callback::<T>)
+            } else {
+                None
+            },
+            complete: Some(complete_callback::<T>),
+            unbind: Some(unbind_callback::<T>),
+            // SAFETY: all-zero is "no callback" for the other operations.
+            ..unsafe { core::mem::zeroed() }
+        };
+}
+
 #[repr(C)]
 struct RootInner<T> {
     n: Opaque<bindings::v4l2_async_notifier>,
-    ops_table: bindings::v4l2_async_notifier_operations,
     ops: T,
 }
 
@@ -611,8 +631,7 @@ struct RootInner<T> {
 /// # Invariants
 ///
 /// `inner.n` was initialized by `v4l2_async_nf_init()` on a `v4l2_device`
-/// that outlives this, with `inner.ops_table` (callbacks for `T`) as its
-/// ops; it is registered while `registered`. Once registered, callbacks
+/// that outlives this, with `Vtable::<T>::OPS` as its ops; it is registered while `registered`. Once registered, callbacks
 /// may hold `&T` at any time: `inner` is never borrowed mutably again (so
 /// `registered` lives outside it). Dropping it unregisters
 /// it (unbinding its subdevs through `T::unbind`) and frees its
@@ -629,26 +648,20 @@ impl<T: NotifierOps> RootNotifier<T> {
     ///
     /// `v4l2_dev` is registered and outlives the returned notifier.
     pub(crate) unsafe fn new(v4l2_dev: *mut bindings::v4l2_device, ops: T) -> Result<Self> {
-        // SAFETY: all-zero is "no callback" for the ones not set below.
-        let mut table: bindings::v4l2_async_notifier_operations = unsafe { core::mem::zeroed() };
-        table.bound = Some(bound_callback::<T>);
-        table.complete = Some(complete_callback::<T>);
-        table.unbind = Some(unbind_callback::<T>);
         let inner = KBox::pin(
             RootInner {
                 n: Opaque::uninit(),
-                ops_table: table,
                 ops,
             },
             GFP_KERNEL,
         )?;
         // SAFETY: `inner` is pinned and ours; init only sets up the lists
-        // and the owner. The ops table lives in the same allocation.
+        // and the owner. The ops table is static.
         unsafe {
             let n = inner.n.get();
             core::ptr::write_bytes(n, 0, 1);
             bindings::v4l2_async_nf_init(n, v4l2_dev);
-            (*n).ops = &inner.ops_table;
+            (*n).ops = &Vtable::<T>::OPS;
         }
         Ok(Self {
             inner,

@@ -394,52 +394,49 @@ impl Drop for FrameBuf<'_> {
     }
 }
 
+/// The C ops tables of a node type `T`.
 struct Vtable<T>(PhantomData<T>);
 
 impl<T: Driver> Vtable<T> {
-    const IOCTL_OPS: bindings::v4l2_ioctl_ops = {
-        // SAFETY: all-zero is a valid ops table (no callbacks).
-        let mut ops: bindings::v4l2_ioctl_ops = unsafe { core::mem::zeroed() };
-        ops.vidioc_querycap = Some(querycap::<T>);
-        ops.vidioc_enum_fmt_vid_cap = Some(enum_fmt::<T>);
-        ops.vidioc_g_fmt_vid_cap = Some(g_fmt::<T>);
-        ops.vidioc_try_fmt_vid_cap = Some(try_fmt::<T>);
-        ops.vidioc_s_fmt_vid_cap = Some(s_fmt::<T>);
-        ops.vidioc_enum_framesizes = Some(enum_framesizes::<T>);
-        ops.vidioc_reqbufs = Some(bindings::vb2_ioctl_reqbufs);
-        ops.vidioc_create_bufs = Some(bindings::vb2_ioctl_create_bufs);
-        ops.vidioc_prepare_buf = Some(bindings::vb2_ioctl_prepare_buf);
-        ops.vidioc_querybuf = Some(bindings::vb2_ioctl_querybuf);
-        ops.vidioc_qbuf = Some(bindings::vb2_ioctl_qbuf);
-        ops.vidioc_dqbuf = Some(bindings::vb2_ioctl_dqbuf);
-        ops.vidioc_expbuf = Some(bindings::vb2_ioctl_expbuf);
-        ops.vidioc_streamon = Some(bindings::vb2_ioctl_streamon);
-        ops.vidioc_streamoff = Some(bindings::vb2_ioctl_streamoff);
-        ops.vidioc_remove_bufs = Some(bindings::vb2_ioctl_remove_bufs);
-        ops
+    const IOCTL_OPS: bindings::v4l2_ioctl_ops = bindings::v4l2_ioctl_ops {
+        vidioc_querycap: Some(querycap::<T>),
+        vidioc_enum_fmt_vid_cap: Some(enum_fmt::<T>),
+        vidioc_g_fmt_vid_cap: Some(g_fmt::<T>),
+        vidioc_try_fmt_vid_cap: Some(try_fmt::<T>),
+        vidioc_s_fmt_vid_cap: Some(s_fmt::<T>),
+        vidioc_enum_framesizes: Some(enum_framesizes::<T>),
+        vidioc_reqbufs: Some(bindings::vb2_ioctl_reqbufs),
+        vidioc_create_bufs: Some(bindings::vb2_ioctl_create_bufs),
+        vidioc_prepare_buf: Some(bindings::vb2_ioctl_prepare_buf),
+        vidioc_querybuf: Some(bindings::vb2_ioctl_querybuf),
+        vidioc_qbuf: Some(bindings::vb2_ioctl_qbuf),
+        vidioc_dqbuf: Some(bindings::vb2_ioctl_dqbuf),
+        vidioc_expbuf: Some(bindings::vb2_ioctl_expbuf),
+        vidioc_streamon: Some(bindings::vb2_ioctl_streamon),
+        vidioc_streamoff: Some(bindings::vb2_ioctl_streamoff),
+        vidioc_remove_bufs: Some(bindings::vb2_ioctl_remove_bufs),
+        // SAFETY: all-zero is "no callback" for the other operations.
+        ..unsafe { core::mem::zeroed() }
     };
-    const QUEUE_OPS: bindings::vb2_ops = {
-        // SAFETY: all-zero is a valid ops table (no callbacks).
-        let mut ops: bindings::vb2_ops = unsafe { core::mem::zeroed() };
-        ops.queue_setup = Some(queue_setup::<T>);
-        ops.buf_prepare = Some(buf_prepare::<T>);
-        ops.buf_queue = Some(buf_queue::<T>);
-        ops.start_streaming = Some(start_streaming::<T>);
-        ops.stop_streaming = Some(stop_streaming::<T>);
+    const QUEUE_OPS: bindings::vb2_ops = bindings::vb2_ops {
+        queue_setup: Some(queue_setup::<T>),
+        buf_prepare: Some(buf_prepare::<T>),
+        buf_queue: Some(buf_queue::<T>),
+        start_streaming: Some(start_streaming::<T>),
+        stop_streaming: Some(stop_streaming::<T>),
         // `queue.lock` is set, so vb2's helpers drop and retake it (7.x's
         // vb2 does that itself and has no such callbacks).
         #[cfg(not(kernel_7))]
-        {
-            ops.wait_prepare = Some(bindings::vb2_ops_wait_prepare);
-            ops.wait_finish = Some(bindings::vb2_ops_wait_finish);
-        }
-        ops
-    };
-    const ENTITY_OPS: bindings::media_entity_operations = {
+        wait_prepare: Some(bindings::vb2_ops_wait_prepare),
+        #[cfg(not(kernel_7))]
+        wait_finish: Some(bindings::vb2_ops_wait_finish),
         // SAFETY: all-zero is "no callback" for the other operations.
-        let mut ops: bindings::media_entity_operations = unsafe { core::mem::zeroed() };
-        ops.link_validate = Some(link_validate::<T>);
-        ops
+        ..unsafe { core::mem::zeroed() }
+    };
+    const ENTITY_OPS: bindings::media_entity_operations = bindings::media_entity_operations {
+        link_validate: Some(link_validate::<T>),
+        // SAFETY: all-zero is "no callback" for the other operations.
+        ..unsafe { core::mem::zeroed() }
     };
 }
 
@@ -447,18 +444,16 @@ struct Fops(bindings::v4l2_file_operations);
 // SAFETY: immutable after compilation.
 unsafe impl Sync for Fops {}
 
-static FOPS: Fops = Fops({
+static FOPS: Fops = Fops(bindings::v4l2_file_operations {
+    owner: super::THIS_MODULE_PTR,
+    open: Some(bindings::v4l2_fh_open),
+    release: Some(bindings::vb2_fop_release),
+    read: Some(bindings::vb2_fop_read),
+    poll: Some(bindings::vb2_fop_poll),
+    unlocked_ioctl: Some(bindings::video_ioctl2),
+    mmap: Some(bindings::vb2_fop_mmap),
     // SAFETY: all-zero is "no callback" for the operations we leave out.
-    let mut fops: bindings::v4l2_file_operations = unsafe { core::mem::zeroed() };
-    // SAFETY: only the address of the extern static is taken.
-    fops.owner = unsafe { super::__this_module.get() };
-    fops.open = Some(bindings::v4l2_fh_open);
-    fops.release = Some(bindings::vb2_fop_release);
-    fops.read = Some(bindings::vb2_fop_read);
-    fops.poll = Some(bindings::vb2_fop_poll);
-    fops.unlocked_ioctl = Some(bindings::video_ioctl2);
-    fops.mmap = Some(bindings::vb2_fop_mmap);
-    fops
+    ..unsafe { core::mem::zeroed() }
 });
 
 /// # Safety

@@ -36,6 +36,7 @@ const CONTROLS: &[Def] = &[
 const SINK: u32 = 0;
 const SOURCE: u32 = 1;
 
+#[vtable]
 impl subdev::Driver for Debayer {
     const FUNCTION: u32 = subdev::function::PROC_VIDEO_PIXEL_ENC_CONV;
     const PADS: &'static [u32] = &[subdev::pad::SINK, subdev::pad::SOURCE];

@@ -26,10 +26,10 @@ const CONTROLS: &[Def] = &[Def::Std {
     range: (0, MAX_FOCUS_POS, 1, 0),
 }];
 
+#[vtable]
 impl subdev::Driver for Lens {
     const FUNCTION: u32 = subdev::function::LENS;
     const PADS: &'static [u32] = &[];
-    const HAS_PAD_OPS: bool = false;
     const CONTROLS: &'static [Def] = CONTROLS;
 
     fn lock_class() -> &'static LockClass {

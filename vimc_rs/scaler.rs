@@ -23,10 +23,10 @@ pub(crate) struct Scaler;
 const SINK: u32 = 0;
 const SOURCE: u32 = 1;
 
+#[vtable]
 impl subdev::Driver for Scaler {
     const FUNCTION: u32 = subdev::function::PROC_VIDEO_SCALER;
     const PADS: &'static [u32] = &[subdev::pad::SINK, subdev::pad::SOURCE];
-    const HAS_SELECTION: bool = true;
 
     fn lock_class() -> &'static LockClass {
         static CLASS: LockClass = LockClass::new();

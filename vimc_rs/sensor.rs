@@ -144,6 +144,7 @@ pub(crate) const FRAME_SIZES: FrameSizes = FrameSizes {
     height: (formats::MIN_HEIGHT, formats::MAX_HEIGHT),
 };
 
+#[vtable]
 impl subdev::Driver for Sensor {
     const FUNCTION: u32 = subdev::function::CAM_SENSOR;
     const PADS: &'static [u32] = &[subdev::pad::SOURCE];
