@@ -1,24 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Walking a started media pipeline upstream from a video node, and starting
-//! and stopping its subdevs, as C vimc's streamer does.
+//! A started media pipeline: walking its entities and pads, and starting
+//! and stopping its subdevs.
 //!
 //! C header: [`include/media/media-entity.h`](srctree/include/media/media-entity.h)
 //!
-//! Lifetimes: [`SubdevRef`]s borrow the stream start and cannot outlive it.
+//! Lifetimes: [`EntityRef`]s, [`PadRef`]s and [`SubdevRef`]s borrow the
+//! stream start and cannot outlive it.
 //! [`Started`] outlives it (it lives in the driver's stream) and keeps raw
 //! subdev pointers: they stay valid because every video node is
 //! unregistered, which stops its stream, before any subdev is (see
 //! [`super::v4l2_device::Registration`]'s drop), and the graph holds a
 //! reference to each subdev's memory until after that.
 
-use super::v4l2::PixFormat;
+use super::v4l2::MbusFormat;
 use super::{bindings, compat::MutPtr, subdev};
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::prelude::*;
-
-/// The longest pipeline C vimc walks.
-const MAX_PIPELINE: usize = 16;
 
 /// A subdev of this module in a starting pipeline.
 pub(crate) struct SubdevRef<'a> {
@@ -29,7 +27,7 @@ pub(crate) struct SubdevRef<'a> {
 impl<'a> SubdevRef<'a> {
     /// The entity's driver data if the subdev is of type `S`.
     pub(crate) fn data<S: subdev::Driver>(&self) -> Option<&'a S> {
-        // SAFETY: a registered subdev of this module (see `upstream`), whose
+        // SAFETY: a registered subdev of this module (see `EntityRef::subdev`), whose
         // data lives while it is registered, which outlasts `'a`.
         unsafe { subdev::data_if::<S>(self.sd) }
     }
@@ -42,119 +40,118 @@ impl<'a> SubdevRef<'a> {
     }
 }
 
-/// # Safety
-///
-/// `entity` is a registered entity.
-unsafe fn is_subdev(entity: *const bindings::media_entity) -> bool {
-    // SAFETY: guaranteed by the caller.
-    unsafe { (*entity).obj_type == bindings::media_entity_type_MEDIA_ENTITY_TYPE_V4L2_SUBDEV }
+/// An entity of a started media pipeline, usable while the pipeline stays
+/// started (`'a`): its links cannot change meanwhile.
+#[derive(Clone, Copy)]
+pub(crate) struct EntityRef<'a> {
+    entity: NonNull<bindings::media_entity>,
+    _p: PhantomData<&'a ()>,
 }
 
-/// `vimc_get_source_entity()`: the entity at the other end of the first
-/// enabled link of the first sink pad, if any.
-///
-/// # Safety
-///
-/// `entity` is a registered entity; the graph does not change (the
-/// pipeline is started).
-unsafe fn source_of(entity: *mut bindings::media_entity) -> Option<*mut bindings::media_entity> {
-    // SAFETY: guaranteed by the caller; `pads` has `num_pads` entries.
-    unsafe {
-        let pads = (*entity).pads;
-        for i in 0..(*entity).num_pads as usize {
-            let pad = pads.add(i);
-            if (*pad).flags & bindings::MEDIA_PAD_FL_SOURCE as usize != 0 {
-                continue;
-            }
-            let remote = bindings::media_pad_remote_pad_first(pad);
-            return (!remote.is_null()).then(|| (*remote).entity);
+/// A pad of an [`EntityRef`].
+#[derive(Clone, Copy)]
+pub(crate) struct PadRef<'a> {
+    pad: NonNull<bindings::media_pad>,
+    _p: PhantomData<&'a ()>,
+}
+
+impl<'a> EntityRef<'a> {
+    /// # Safety
+    ///
+    /// `entity` is a registered entity in a started pipeline, which stays
+    /// started and registered for `'a`.
+    pub(super) unsafe fn new(entity: NonNull<bindings::media_entity>) -> Self {
+        Self {
+            entity,
+            _p: PhantomData,
         }
     }
-    None
-}
 
-/// # Safety
-///
-/// As [`source_of`].
-unsafe fn is_source(entity: *mut bindings::media_entity) -> bool {
-    // SAFETY: as the function's safety section.
-    unsafe {
-        (0..(*entity).num_pads as usize)
-            .all(|i| (*(*entity).pads.add(i)).flags & bindings::MEDIA_PAD_FL_SINK as usize == 0)
+    /// Its pads flagged as sinks, in pad order.
+    pub(crate) fn sink_pads(self) -> impl Iterator<Item = PadRef<'a>> {
+        let e = self.entity.as_ptr();
+        // SAFETY: a registered entity (type invariant); `pads` has
+        // `num_pads` entries, which do not change while it is registered.
+        let n = unsafe { (*e).num_pads } as usize;
+        (0..n).filter_map(move |i| {
+            // SAFETY: as above, `i < num_pads`.
+            let pad = unsafe { (*e).pads.add(i) };
+            // SAFETY: an initialized pad; `flags` is fixed at init.
+            let sink = unsafe { (*pad).flags } & bindings::MEDIA_PAD_FL_SINK as usize != 0;
+            sink.then(|| PadRef {
+                // SAFETY: derived from a non-null pad array.
+                pad: unsafe { NonNull::new_unchecked(pad) },
+                _p: PhantomData,
+            })
+        })
+    }
+
+    /// The subdev of this module behind the entity, if it is one.
+    pub(crate) fn subdev(self) -> Option<SubdevRef<'a>> {
+        let e = self.entity.as_ptr();
+        // SAFETY: a registered entity (type invariant).
+        if unsafe { (*e).obj_type } != bindings::media_entity_type_MEDIA_ENTITY_TYPE_V4L2_SUBDEV {
+            return None;
+        }
+        let sd =
+            // SAFETY: a subdev entity is embedded in its `v4l2_subdev`.
+            unsafe { kernel::container_of!(e, bindings::v4l2_subdev, entity) }.mut_ptr();
+        // SAFETY: as above; `owner` is a plain field, set before registration.
+        if unsafe { (*sd).owner } != super::THIS_MODULE_PTR {
+            return None;
+        }
+        Some(SubdevRef {
+            // SAFETY: derived from a non-null entity pointer.
+            sd: unsafe { NonNull::new_unchecked(sd) },
+            _p: PhantomData,
+        })
     }
 }
 
-/// The subdevs upstream of `entity`, nearest first, ending at one without
-/// sink pads. -EPIPE if the chain ends elsewhere, -EINVAL if it is longer
-/// than C vimc allows or leaves this module's subdevs.
-///
-/// # Safety
-///
-/// `entity` is a registered entity of this module whose media pipeline is
-/// started, so links cannot change; the result is used within `'a`, while
-/// the entities stay registered.
-pub(crate) unsafe fn upstream<'a>(
-    entity: *mut bindings::media_entity,
-) -> Result<KVec<SubdevRef<'a>>> {
-    let mut out = KVec::new();
-    let mut ent = entity;
-    loop {
-        // SAFETY: `ent` is `entity` or a registered subdev found below.
-        match unsafe { source_of(ent) } {
-            None => {
-                // SAFETY: as above.
-                return if unsafe { is_source(ent) } {
-                    Ok(out)
-                } else {
-                    Err(EPIPE)
-                };
-            }
-            Some(next) => {
-                // SAFETY: an entity of the same graph.
-                if out.len() + 1 >= MAX_PIPELINE || !unsafe { is_subdev(next) } {
-                    return Err(EINVAL);
-                }
-                let sd =
-                    // SAFETY: a subdev entity is embedded in its `v4l2_subdev`.
-                    unsafe { kernel::container_of!(next, bindings::v4l2_subdev, entity) }.mut_ptr();
-                // SAFETY: as above; `owner` is a plain field.
-                if unsafe { (*sd).owner } != super::THIS_MODULE_PTR {
-                    return Err(EINVAL);
-                }
-                out.push(
-                    SubdevRef {
-                        // SAFETY: derived from a non-null entity pointer.
-                        sd: unsafe { NonNull::new_unchecked(sd.cast()) },
-                        _p: PhantomData,
-                    },
-                    GFP_KERNEL,
-                )?;
-                ent = next;
-            }
+impl<'a> PadRef<'a> {
+    /// The pad at the other end of this pad's enabled link, if it has one
+    /// (`media_pad_remote_pad_first()`).
+    pub(crate) fn remote(self) -> Option<PadRef<'a>> {
+        // SAFETY: a pad of a registered entity whose links cannot change.
+        let remote = unsafe { bindings::media_pad_remote_pad_first(self.pad.as_ptr()) };
+        NonNull::new(remote).map(|pad| PadRef {
+            pad,
+            _p: PhantomData,
+        })
+    }
+
+    /// The entity the pad belongs to.
+    pub(crate) fn entity(self) -> EntityRef<'a> {
+        EntityRef {
+            // SAFETY: an initialized pad's entity is set and registered with
+            // it (the pad of a registered entity).
+            entity: unsafe { NonNull::new_unchecked((*self.pad.as_ptr()).entity) },
+            _p: PhantomData,
         }
     }
 }
 
-/// The format on `pad` as a capture node would see it (`vimc_get_pix_format()`
-/// for a subdev pad).
+/// The active format on `pad` if it is a subdev's pad, `None` if it is
+/// another entity's.
 ///
 /// # Safety
 ///
 /// `pad` is a pad of a registered entity.
-pub(crate) unsafe fn pad_format(pad: *mut bindings::media_pad) -> Result<PixFormat> {
+pub(crate) unsafe fn subdev_pad_format(
+    pad: *mut bindings::media_pad,
+) -> Result<Option<MbusFormat>> {
     // SAFETY: guaranteed by the caller.
     let entity = unsafe { (*pad).entity };
     // SAFETY: as above.
-    if !unsafe { is_subdev(entity) } {
-        return Err(EINVAL);
+    if unsafe { (*entity).obj_type } != bindings::media_entity_type_MEDIA_ENTITY_TYPE_V4L2_SUBDEV {
+        return Ok(None);
     }
     // SAFETY: a subdev entity is embedded in its `v4l2_subdev`; the core's
     // get_fmt wrapper locks the active state.
-    let f = unsafe {
+    unsafe {
         let sd = kernel::container_of!(entity, bindings::v4l2_subdev, entity).mut_ptr();
-        subdev::active_format(sd, u32::from((*pad).index))?
-    };
-    PixFormat::of_mbus(&f).ok_or(EINVAL)
+        subdev::active_format(sd, u32::from((*pad).index)).map(Some)
+    }
 }
 
 /// Subdevs started for one stream, stopped in reverse order on drop.

@@ -22,7 +22,8 @@
 use super::{bindings, compat::MutPtr, copy_cstr, pipeline, to_c_int, FrameSizes};
 use core::{cell::UnsafeCell, marker::PhantomData, pin::Pin, ptr::NonNull};
 use kernel::{
-    error::to_result,
+    build_error,
+    error::{to_result, VTABLE_DEFAULT_ERROR},
     ffi::{c_int, c_uint, c_void},
     new_spinlock,
     prelude::*,
@@ -32,7 +33,7 @@ use kernel::{
     ThisModule,
 };
 
-use super::v4l2::{Colorimetry, PixFormat};
+use super::v4l2::{Colorimetry, MbusFormat, PixFormat};
 
 // The pure format code keeps its own copies of the uapi numbers (it uses no
 // kernel headers); check them against the headers at compile time.
@@ -118,6 +119,14 @@ unsafe fn with_pix(
     to_c_int(r)
 }
 
+/// Device capabilities (`V4L2_CAP_*`) a node may add.
+pub(crate) mod caps {
+    use super::bindings;
+    /// Formats, inputs and outputs follow the media controller's links
+    /// (`V4L2_CAP_IO_MC`).
+    pub(crate) const IO_MC: u32 = bindings::V4L2_CAP_IO_MC;
+}
+
 /// What `VIDIOC_QUERYCAP` reports.
 pub(crate) struct Caps {
     /// Driver name.
@@ -131,13 +140,20 @@ pub(crate) struct Caps {
 /// A video capture node type.
 ///
 /// The ioctl callbacks get the node's `State` mutably: the V4L2 core calls
-/// them with the node's lock held.
+/// them with the node's lock held. Optional operations (`#[vtable]`) a type
+/// leaves out are absent from its C tables.
+#[vtable]
 pub(crate) trait Driver: Sized + Send + Sync + 'static {
     /// State changed by ioctls, guarded by the node's lock.
     type State: Send;
     /// A running stream, from `start_streaming` until it is dropped by
     /// `stop_streaming`.
     type Stream: Send;
+    /// The node's `device_caps` beyond `V4L2_CAP_VIDEO_CAPTURE` and
+    /// `V4L2_CAP_STREAMING`, which every node here has ([`caps`]).
+    const EXTRA_CAPS: u32 = 0;
+    /// The fewest buffers `VIDIOC_REQBUFS` allocates.
+    const MIN_REQBUFS_ALLOCATION: u32 = 0;
     /// `VIDIOC_QUERYCAP`.
     fn querycap(&self) -> Caps;
     /// `VIDIOC_ENUM_FMT`: the `index`th pixel format, limited to those
@@ -155,6 +171,12 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
     /// Starts streaming, after the media pipeline started and validated
     /// its links. Queued buffers are handed out by [`StreamStart::frames`].
     fn start_streaming(&self, state: &Self::State, ctx: StreamStart<'_>) -> Result<Self::Stream>;
+    /// Validates the enabled link into the node as its pipeline starts:
+    /// `source` is the source pad's active format if that is a subdev's
+    /// pad, `format` the node's. Without it the media core accepts the link.
+    fn link_validate(&self, _source: Option<&MbusFormat>, _format: &PixFormat) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
 }
 
 /// Buffers handed to the driver by vb2 and not yet given back, oldest first.
@@ -267,8 +289,8 @@ impl<T: Driver> VideoDev<T> {
     }
 }
 
-/// What a driver gets to start a stream: the node's upstream pipeline and
-/// its buffers.
+/// What a driver gets to start a stream: the node's entity in its started
+/// pipeline and its buffers.
 pub(crate) struct StreamStart<'a> {
     vdev: *mut bindings::video_device,
     frames: Frames,
@@ -276,11 +298,12 @@ pub(crate) struct StreamStart<'a> {
 }
 
 impl<'a> StreamStart<'a> {
-    /// The subdevs feeding this node, nearest first, ending at a source.
-    pub(crate) fn upstream(&self) -> Result<KVec<pipeline::SubdevRef<'a>>> {
+    /// The node's entity in its started pipeline, to walk upstream from.
+    pub(crate) fn entity(&self) -> pipeline::EntityRef<'a> {
         // SAFETY: the node is registered and streaming is starting: the
-        // media pipeline is started, so the links cannot change.
-        unsafe { pipeline::upstream(&raw mut (*self.vdev).entity) }
+        // media pipeline is started, so the links cannot change while `'a`
+        // (this start) lasts.
+        unsafe { pipeline::EntityRef::new(NonNull::new_unchecked(&raw mut (*self.vdev).entity)) }
     }
 
     /// The handle that fills this node's buffers.
@@ -434,7 +457,11 @@ impl<T: Driver> Vtable<T> {
         ..unsafe { core::mem::zeroed() }
     };
     const ENTITY_OPS: bindings::media_entity_operations = bindings::media_entity_operations {
-        link_validate: Some(link_validate::<T>),
+        link_validate: if T::HAS_LINK_VALIDATE {
+            Some(link_validate::<T>)
+        } else {
+            None
+        },
         // SAFETY: all-zero is "no callback" for the other operations.
         ..unsafe { core::mem::zeroed() }
     };
@@ -708,8 +735,8 @@ unsafe extern "C" fn stop_streaming<T: Driver>(q: *mut bindings::vb2_queue) {
     node.return_all(bindings::vb2_buffer_state_VB2_BUF_STATE_ERROR);
 }
 
-/// `vimc_vdev_link_validate()`: the link into this node must carry the
-/// node's size and pixel format (and compatible field and colorimetry).
+/// `link_validate` of the node's entity: [`Driver::link_validate`] with the
+/// source pad's active format.
 ///
 /// # Safety
 ///
@@ -734,15 +761,9 @@ unsafe extern "C" fn link_validate<T: Driver>(link: *mut bindings::media_link) -
         )
     };
     // SAFETY: a pad of a registered entity.
-    let src_fmt = match unsafe { pipeline::pad_format(source) } {
-        Ok(f) => f,
-        Err(e) => return e.to_errno(),
-    };
-    if PixFormat::link_ok(&src_fmt, &node.format()) {
-        0
-    } else {
-        EPIPE.to_errno()
-    }
+    let r = unsafe { pipeline::subdev_pad_format(source) }
+        .and_then(|src| node.data.link_validate(src.as_ref(), &node.format()));
+    to_c_int(r)
 }
 
 /// # Safety
@@ -848,7 +869,7 @@ pub(crate) fn register<T: Driver>(
         (*q).ops = &Vtable::<T>::QUEUE_OPS;
         (*q).mem_ops = &bindings::vb2_vmalloc_memops;
         (*q).timestamp_flags = bindings::V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
-        (*q).min_reqbufs_allocation = 2;
+        (*q).min_reqbufs_allocation = T::MIN_REQBUFS_ALLOCATION;
         (*q).lock = (*raw).lock.get();
         (*q).dev = (*v4l2_dev).dev;
         copy_cstr(&mut (*v).name, name);
@@ -861,9 +882,8 @@ pub(crate) fn register<T: Driver>(
         (*v).queue = q;
         (*v).v4l2_dev = v4l2_dev;
         (*v).vfl_dir = bindings::vfl_devnode_direction_VFL_DIR_RX;
-        (*v).device_caps = bindings::V4L2_CAP_VIDEO_CAPTURE
-            | bindings::V4L2_CAP_STREAMING
-            | bindings::V4L2_CAP_IO_MC;
+        (*v).device_caps =
+            bindings::V4L2_CAP_VIDEO_CAPTURE | bindings::V4L2_CAP_STREAMING | T::EXTRA_CAPS;
         to_result(bindings::vb2_queue_init(q)).and_then(|()| {
             to_result(bindings::media_entity_pads_init(
                 &raw mut (*v).entity,

@@ -3,7 +3,7 @@
 //! Capture entity: a video node with one sink pad.
 
 use crate::{
-    formats::{self, PixFormat},
+    formats::{self, MbusFormat, PixFormat},
     media::{
         async_graph::Bound,
         v4l2_device::Registration,
@@ -16,9 +16,12 @@ use kernel::{c_str, prelude::*};
 
 pub(crate) struct Capture;
 
+#[vtable]
 impl video_device::Driver for Capture {
     type State = PixFormat;
     type Stream = streamer::Stream;
+    const EXTRA_CAPS: u32 = video_device::caps::IO_MC;
+    const MIN_REQBUFS_ALLOCATION: u32 = 2;
 
     fn querycap(&self) -> Caps {
         Caps {
@@ -65,6 +68,17 @@ impl video_device::Driver for Capture {
         ctx: StreamStart<'_>,
     ) -> Result<streamer::Stream> {
         streamer::start(ctx)
+    }
+
+    /// `vimc_vdev_link_validate()`: the link must carry the node's size and
+    /// pixel format (and compatible field and colorimetry) from a subdev.
+    fn link_validate(&self, source: Option<&MbusFormat>, format: &PixFormat) -> Result {
+        let source = source.and_then(PixFormat::of_mbus).ok_or(EINVAL)?;
+        if PixFormat::link_ok(&source, format) {
+            Ok(())
+        } else {
+            Err(EPIPE)
+        }
     }
 }
 

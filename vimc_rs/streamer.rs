@@ -141,9 +141,30 @@ fn stage_of(sd: &SubdevRef<'_>, last: bool) -> Result<Stage> {
     }
 }
 
+/// The longest pipeline C vimc walks.
+const MAX_PIPELINE: usize = 16;
+
+/// The subdevs upstream of the node, nearest first, as C vimc's streamer
+/// finds them (`vimc_get_source_entity()`): through each entity's first sink
+/// pad, to one without sink pads. -EPIPE if a sink pad has no enabled link,
+/// -EINVAL if the chain is longer than C vimc allows or leaves our subdevs.
+fn upstream<'a>(ctx: &StreamStart<'a>) -> Result<KVec<SubdevRef<'a>>> {
+    let mut out = KVec::new();
+    let mut entity = ctx.entity();
+    while let Some(pad) = entity.sink_pads().next() {
+        let source = pad.remote().ok_or(EPIPE)?.entity();
+        if out.len() + 1 >= MAX_PIPELINE {
+            return Err(EINVAL);
+        }
+        out.push(source.subdev().ok_or(EINVAL)?, GFP_KERNEL)?;
+        entity = source;
+    }
+    Ok(out)
+}
+
 /// Starts the subdevs upstream of the node and the thread feeding it.
 pub(crate) fn start(ctx: StreamStart<'_>) -> Result<Stream> {
-    let upstream = ctx.upstream()?;
+    let upstream = upstream(&ctx)?;
     // Nearest first, as C vimc's walk; `started` stops them on any error.
     let mut started = Started::new();
     for sd in upstream.iter() {
