@@ -9,7 +9,8 @@
 //! See docs/async-plan.md.
 
 use super::{
-    bindings, subdev,
+    bindings,
+    subdev::{self, SubdevHold},
     swnode::FwnodeRef,
     v4l2_async::{NotifierOps, RootNotifier},
     v4l2_device::{Device, Registration},
@@ -37,13 +38,12 @@ impl Bound<'_> {
         &self,
         graph: &mut Registration<D>,
     ) -> Result<usize> {
-        // SAFETY: bound now; `data_if` only reads the subdev's own fields.
-        if unsafe { subdev::data_if::<S>(self.sd) }.is_none() {
-            return Err(EINVAL);
-        }
+        // SAFETY: bound now, and it stays registered while the notifier's
+        // callbacks (which build the graph) run.
+        let hold = unsafe { SubdevHold::of::<S>(self.sd) }.ok_or(EINVAL)?;
         // SAFETY: the graph is dropped (by the notifier's `unbind`) before
-        // v4l2-async unregisters the subdev; it is an async subdev of type `S`.
-        unsafe { graph.add_bound(self.sd, subdev::register_node::<S>) }
+        // v4l2-async unregisters the subdev.
+        unsafe { graph.add_bound(hold) }
     }
 }
 

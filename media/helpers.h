@@ -22,10 +22,10 @@ int rust_helper_v4l2_subdev_init_finalize(struct v4l2_subdev *sd, struct lock_cl
 void rust_helper_video_lock_init(struct mutex *lock);
 bool rust_helper_video_register_failed(struct video_device *vdev,
 				       void (*free)(struct video_device *));
-int rust_helper_register_subdev_node(struct v4l2_subdev *sd,
+int rust_helper_register_subdev_node(struct v4l2_subdev *sd, struct video_device *vdev,
 				     const struct v4l2_file_operations *fops,
 				     void (*release)(struct video_device *),
-				     bool *registered);
+				     bool *released);
 void rust_helper_unregister_subdev_node(struct video_device *vdev);
 void rust_helper_video_lock_destroy(struct mutex *lock);
 int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned int hint,

@@ -165,11 +165,6 @@ bool rust_helper_video_register_failed(struct video_device *vdev,
 	return true;
 }
 
-static void free_subdev_node(struct video_device *vdev)
-{
-	kfree(vdev);
-}
-
 /*
  * The core's subdev_open() runs after v4l2_open() checked, without a lock,
  * that the node is registered; meanwhile the graph may be torn down (the
@@ -208,22 +203,23 @@ void rust_helper_unregister_subdev_node(struct video_device *vdev)
  * the node to the media graph (returning 0) and dereferences the missing
  * interface; and its error path releases every node it made, so each of
  * those subdevs' release runs again at unregistration. Here a failure
- * unregisters only this node. @fops is the core's v4l2_subdev_fops, which
- * videodev does not export; @release the node's release, which must not
- * touch sd->devnode (the caller clears it when it unregisters the node,
- * with rust_helper_unregister_subdev_node()); *@registered says whether
- * @release will run. The node's fops are @fops with subdev_node_open().
+ * unregisters only this node. @vdev is the caller's zeroed node memory,
+ * which @release frees; @fops is the core's v4l2_subdev_fops, which videodev
+ * does not export; @release must not touch sd->devnode (the caller clears it
+ * when it unregisters the node, with rust_helper_unregister_subdev_node()).
+ * *@released says whether @release will run (at once or later); if not,
+ * after a failure, the caller frees @vdev. The node's fops are @fops with
+ * subdev_node_open().
  */
-int rust_helper_register_subdev_node(struct v4l2_subdev *sd,
+int rust_helper_register_subdev_node(struct v4l2_subdev *sd, struct video_device *vdev,
 				     const struct v4l2_file_operations *fops,
 				     void (*release)(struct video_device *),
-				     bool *registered)
+				     bool *released)
 {
-	struct video_device *vdev;
 	struct media_link *link;
 	int err;
 
-	*registered = false;
+	*released = false;
 
 	mutex_lock(&subdev_node_lock);
 	if (!core_subdev_fops) {
@@ -235,9 +231,6 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd,
 	if (fops != core_subdev_fops)
 		return -EINVAL;
 
-	vdev = kzalloc(sizeof(*vdev), GFP_KERNEL);
-	if (!vdev)
-		return -ENOMEM;
 	video_set_drvdata(vdev, sd);
 	strscpy(vdev->name, sd->name, sizeof(vdev->name));
 	vdev->dev_parent = sd->dev;
@@ -249,12 +242,11 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd,
 	err = __video_register_device(vdev, VFL_TYPE_SUBDEV, -1, 1, sd->owner);
 	if (err < 0) {
 		sd->devnode = NULL;
-		if (!rust_helper_video_register_failed(vdev, free_subdev_node))
-			kfree(vdev);
+		*released = rust_helper_video_register_failed(vdev, release);
 		return err;
 	}
 	/* From here on, the node's release cleans up. */
-	*registered = true;
+	*released = true;
 	sd->entity.info.dev.major = VIDEO_MAJOR;
 	sd->entity.info.dev.minor = vdev->minor;
 	if (!vdev->intf_devnode) {

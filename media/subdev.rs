@@ -15,7 +15,9 @@
 //! and a subdev bound through v4l2-async is "released" once per unbind.
 
 use super::v4l2::{Colorimetry, MbusFormat, Rect};
-use super::{bindings, copy_cstr, ctrls, ksyms::module_symbol, to_c_int, FrameSizes};
+use super::{
+    bindings, compat::MutPtr, copy_cstr, ctrls, ksyms::module_symbol, to_c_int, FrameSizes,
+};
 use core::{
     any::TypeId,
     marker::PhantomData,
@@ -29,8 +31,8 @@ use kernel::{
     ffi::c_int,
     prelude::*,
     str::CStr,
-    sync::{Arc, UniqueArc},
-    types::Opaque,
+    sync::{Arc, ArcBorrow, UniqueArc},
+    types::{ForeignOwnable, Opaque},
     ThisModule,
 };
 
@@ -703,7 +705,7 @@ unsafe fn init<T: Driver>(
 }
 
 /// Creates the subdev `name` of type `T` and registers it on `v4l2_dev`.
-/// Its node comes with [`SubdevHold::node_fn`]; it is unregistered by
+/// Its node comes with [`SubdevHold::register_node`]; it is unregistered by
 /// [`unregister`].
 pub(super) fn register<T: Driver>(
     v4l2_dev: *mut bindings::v4l2_device,
@@ -719,7 +721,7 @@ pub(super) fn register<T: Driver>(
     };
     // A failed registration keeps nothing: dropping `block` frees it all.
     to_result(ret)?;
-    Ok(SubdevHold::new(block))
+    Ok(SubdevHold(block))
 }
 
 struct EntityOps(bindings::media_entity_operations);
@@ -910,65 +912,58 @@ impl<T: Driver> Drop for Block<T> {
     }
 }
 
-/// Makes the node of a registered subdev: [`register_node::<T>`] for a
-/// subdev of this module's of type `T`.
-pub(crate) type NodeFn = unsafe fn(NonNull<bindings::v4l2_subdev>) -> Result;
-
-/// One reference to the memory of a subdev from [`register`], whatever its
-/// type.
-///
-/// # Invariants
-///
-/// `sd` is the subdev of a `Block<T>` of which this holds a reference
-/// (`Arc::into_raw`), and `put` is `put::<T>`, `node` `register_node::<T>`.
-pub(crate) struct SubdevHold {
-    sd: NonNull<bindings::v4l2_subdev>,
-    put: unsafe fn(NonNull<bindings::v4l2_subdev>),
-    node: NodeFn,
+/// The memory of a subdev from this module, whatever its type: what a
+/// reference to it keeps alive.
+trait Memory: Send + Sync {
+    /// The C subdev.
+    fn sd(&self) -> NonNull<bindings::v4l2_subdev>;
 }
 
-// SAFETY: an `Arc` reference to a `Send + Sync` block.
-unsafe impl Send for SubdevHold {}
-// SAFETY: as above.
-unsafe impl Sync for SubdevHold {}
+impl<T: Driver> Memory for Block<T> {
+    fn sd(&self) -> NonNull<bindings::v4l2_subdev> {
+        // SAFETY: an `Opaque`'s pointer is never null.
+        unsafe { NonNull::new_unchecked(self.s.sd.get()) }
+    }
+}
+
+/// One reference to the memory of a subdev of this module, whatever its
+/// type: held by a graph for each of its subdevs and by each subdev node.
+pub(crate) struct SubdevHold(Arc<dyn Memory>);
 
 impl SubdevHold {
-    fn new<T: Driver>(block: Arc<Block<T>>) -> Self {
-        // `s.sd` is at offset 0 of the block (`repr(C)`, first fields).
-        let raw = Arc::into_raw(block);
-        Self {
-            // SAFETY: derived from a non-null `Arc` pointer.
-            sd: unsafe { NonNull::new_unchecked(raw.cast_mut().cast()) },
-            put: put::<T>,
-            node: register_node::<T>,
-        }
+    /// A reference to the memory of `sd`, a subdev of type `S` of this
+    /// module, if it is one.
+    ///
+    /// # Safety
+    ///
+    /// `sd` is a registered subdev, kept registered by the caller meanwhile.
+    pub(crate) unsafe fn of<S: Driver>(sd: NonNull<bindings::v4l2_subdev>) -> Option<Self> {
+        // SAFETY: guaranteed by the caller.
+        unsafe { data_if::<S>(sd) }?;
+        // SAFETY: a subdev of type `S` of this module is the first field of
+        // a `Block<S>` (`repr(C)`), which only `Block::new` makes, inside an
+        // `Arc`: `sd` is that `Arc`'s data pointer, as `Arc::into_raw` gives
+        // it, and the registration's reference keeps it alive meanwhile.
+        let block = unsafe { ArcBorrow::<Block<S>>::from_raw(sd.as_ptr().cast()) };
+        Some(Self(Arc::<Block<S>>::from(block)))
     }
 
     /// The C subdev.
     pub(crate) fn sd(&self) -> NonNull<bindings::v4l2_subdev> {
-        self.sd
+        self.0.sd()
     }
 
-    /// The function that makes the subdev's node.
-    pub(crate) fn node_fn(&self) -> NodeFn {
-        self.node
+    /// Creates the `/dev/v4l-subdevN` node of the subdev, which takes its
+    /// own reference to the memory until its release.
+    ///
+    /// # Safety
+    ///
+    /// The subdev is registered on a `v4l2_device`, without a node; the
+    /// caller serializes this with its unregistration.
+    pub(crate) unsafe fn register_node(&self) -> Result {
+        // SAFETY: guaranteed by the caller.
+        unsafe { register_node(SubdevHold(self.0.clone())) }
     }
-}
-
-impl Drop for SubdevHold {
-    fn drop(&mut self) {
-        // SAFETY: our reference (type invariant).
-        unsafe { (self.put)(self.sd) };
-    }
-}
-
-/// # Safety
-///
-/// `sd` is the subdev of a `Block<T>`, and the caller gives up one
-/// reference to it from `Arc::into_raw`.
-unsafe fn put<T: Driver>(sd: NonNull<bindings::v4l2_subdev>) {
-    // SAFETY: guaranteed by the caller.
-    drop(unsafe { Arc::from_raw(sd.as_ptr().cast::<Block<T>>()) });
 }
 
 /// A subdev of device `dev`, registered with v4l2-async until dropped.
@@ -1024,54 +1019,74 @@ impl<T: Driver> Drop for AsyncRegistration<T> {
     }
 }
 
-/// Creates the `/dev/v4l-subdevN` node of a registered subdev; the node
-/// holds a reference to the subdev's memory until its release.
+/// A subdev's node: the `video_device` the core registers, and the node's
+/// reference to the subdev's memory.
+///
+/// # Invariants
+///
+/// Made by [`register_node`] as a `KBox` handed to C (`into_foreign`), whose
+/// pointer is `vdev`'s (first field, `repr(C)`); taken back
+/// (`from_foreign`) only by [`node_release`], which C calls once, or by
+/// [`register_node`] when C will not.
+#[repr(C)]
+struct SubdevNode {
+    vdev: Opaque<bindings::video_device>,
+    _memory: SubdevHold,
+}
+
+/// Creates the node of the subdev `memory` refers to, which keeps `memory`
+/// until its release.
 ///
 /// # Safety
 ///
-/// `sd` is the subdev of a `Block<T>` (from [`register`] or an
-/// [`AsyncRegistration<T>`]), registered on a `v4l2_device`, without a
-/// node, and kept alive by the caller's reference meanwhile.
-pub(crate) unsafe fn register_node<T: Driver>(sd: NonNull<bindings::v4l2_subdev>) -> Result {
+/// As [`SubdevHold::register_node`].
+unsafe fn register_node(memory: SubdevHold) -> Result {
     let fops = node_fops()?;
-    // SAFETY: `sd` is the first field of a `Block<T>` inside an `Arc`
-    // (guaranteed by the caller); the `ManuallyDrop` leaves the caller's
-    // reference as it is.
-    let shared = ManuallyDrop::new(unsafe { Arc::from_raw(sd.as_ptr().cast::<Block<T>>()) });
-    // The node's own reference.
-    let block = (*shared).clone();
-    let mut registered = false;
-    // SAFETY: guaranteed by the caller; once registered, the node's release
-    // (`node_release`) gives the reference back.
+    let sd = memory.sd();
+    let node = KBox::new(
+        SubdevNode {
+            vdev: Opaque::uninit(),
+            _memory: memory,
+        },
+        GFP_KERNEL,
+    )?;
+    // C holds the node from here (invariant of `SubdevNode`).
+    let vdev = node
+        .into_foreign()
+        .mut_ptr()
+        .cast::<bindings::video_device>();
+    let mut released = false;
+    // SAFETY: `vdev` is ours and not yet visible to C: zeroed memory is
+    // what registration expects, as from kzalloc. The subdev is registered
+    // without a node (guaranteed by the caller). Once `released` is set,
+    // the node's release (`node_release`) frees it.
     let ret = unsafe {
+        core::ptr::write_bytes(vdev, 0, 1);
         bindings::rust_helper_register_subdev_node(
             sd.as_ptr(),
+            vdev,
             fops,
-            Some(node_release::<T>),
-            &mut registered,
+            Some(node_release),
+            &mut released,
         )
     };
-    if registered {
-        // Given back by `node_release`.
-        let _ = Arc::into_raw(block);
+    if !released {
+        // SAFETY: from `into_foreign` above, and C will not release it.
+        drop(unsafe { KBox::<SubdevNode>::from_foreign(vdev.cast()) });
     }
     to_result(ret)
 }
 
 /// # Safety
 ///
-/// The release of a node made by [`register_node::<T>`].
-unsafe extern "C" fn node_release<T: Driver>(vdev: *mut bindings::video_device) {
-    // SAFETY: the node's driver data is its subdev (set by the helper); it
-    // holds a reference, taken in `register_node`, given back last: C
-    // touches neither the node nor the subdev after this returns.
-    // `sd->devnode` was cleared by `unregister_node`, not here: this may
-    // run at any last close, racing a reader of `sd->devnode`.
-    unsafe {
-        let sd = (*vdev).dev.driver_data.cast::<bindings::v4l2_subdev>();
-        bindings::kfree(vdev.cast());
-        drop(Arc::from_raw(sd.cast::<Block<T>>()));
-    }
+/// The release of a node made by [`register_node`]: called once, when C
+/// is done with the node.
+unsafe extern "C" fn node_release(vdev: *mut bindings::video_device) {
+    // SAFETY: `vdev` is the pointer `register_node` handed to C, and this
+    // is C's last use of it. `sd->devnode` was cleared by
+    // `unregister_node`, not here: this may run at any last close, racing a
+    // reader of `sd->devnode`. The memory reference goes last, with the node.
+    drop(unsafe { KBox::<SubdevNode>::from_foreign(vdev.cast()) });
 }
 
 /// The subdev's node, if it has one.

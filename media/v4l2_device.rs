@@ -16,7 +16,7 @@ use super::{
     compat::{ARef, AlwaysRefCounted},
     media_device::{Info, MediaDevice},
     platform,
-    subdev::{self, NodeFn, SubdevHold},
+    subdev::{self, SubdevHold},
     video_device,
 };
 use core::ptr::NonNull;
@@ -104,7 +104,7 @@ enum Entity {
     Video(NonNull<bindings::video_device>),
     /// An async subdev bound to the `v4l2_device` by v4l2-async, which
     /// also unregisters it; we add it to the graph and give it a node.
-    Bound(NonNull<bindings::v4l2_subdev>, NodeFn),
+    Bound(SubdevHold),
 }
 
 /// A graph: the entities registered on a [`Root`], undone on drop (when the
@@ -216,23 +216,21 @@ impl<T: Send + Sync + 'static> Registration<T> {
         }
     }
 
-    /// Adds `sd`, an async subdev bound to this `v4l2_device`, to the graph;
-    /// `node` makes its node in [`Self::register_nodes`].
+    /// Adds the subdev of `hold`, an async subdev bound to this
+    /// `v4l2_device`, to the graph; its node comes with
+    /// [`Self::register_nodes`].
     ///
     /// # Safety
     ///
-    /// `sd` is bound to this `v4l2_device` for as long as this graph exists
-    /// (v4l2-async calls the notifier's `unbind`, which drops the graph,
-    /// before unregistering it), and `node` suits its type.
-    pub(crate) unsafe fn add_bound(
-        &mut self,
-        sd: NonNull<bindings::v4l2_subdev>,
-        node: NodeFn,
-    ) -> Result<usize> {
+    /// The subdev is bound to this `v4l2_device` for as long as this graph
+    /// exists (v4l2-async calls the notifier's `unbind`, which drops the
+    /// graph, before unregistering it).
+    pub(crate) unsafe fn add_bound(&mut self, hold: SubdevHold) -> Result<usize> {
+        let sd = hold.sd();
         let twice = self
             .entities
             .iter()
-            .any(|e| matches!(*e, Entity::Bound(s, _) if s == sd));
+            .any(|e| matches!(*e, Entity::Bound(ref h) if h.sd() == sd));
         if self.sealed || twice {
             return Err(EBUSY);
         }
@@ -252,7 +250,7 @@ impl<T: Send + Sync + 'static> Registration<T> {
                 entity,
             ))?;
         }
-        self.entities.push(Entity::Bound(sd, node), GFP_KERNEL)?;
+        self.entities.push(Entity::Bound(hold), GFP_KERNEL)?;
         Ok(self.entities.len() - 1)
     }
 
@@ -294,7 +292,7 @@ impl<T: Send + Sync + 'static> Registration<T> {
             // SAFETY: as above.
             Entity::Video(vdev) => unsafe { video_device::entity(vdev) },
             // SAFETY: as above.
-            Entity::Bound(sd, _) => unsafe { subdev::entity(sd) },
+            Entity::Bound(ref hold) => unsafe { subdev::entity(hold.sd()) },
         })
     }
 
@@ -337,17 +335,16 @@ impl<T: Send + Sync + 'static> Registration<T> {
         // behind `subdev::register_node`.
         for e in &self.entities {
             let ret = match *e {
-                // SAFETY: registered by `add_subdev`, without a node so far;
-                // `hold` keeps it alive.
-                Entity::Subdev(ref hold) => unsafe { (hold.node_fn())(hold.sd()) },
-                // SAFETY: bound (invariant of `add_bound`), without a node:
-                // a graph's drop unregisters the nodes it made.
-                Entity::Bound(sd, node) => unsafe { node(sd) },
+                // SAFETY: registered by `add_subdev` (or bound: invariant
+                // of `add_bound`), without a node so far (`sealed` makes this
+                // run once); a graph's drop unregisters the nodes it made.
+                Entity::Subdev(ref hold) | Entity::Bound(ref hold) => unsafe {
+                    hold.register_node()
+                },
                 Entity::Video(_) => Ok(()),
             };
             let sd = match *e {
-                Entity::Subdev(ref hold) => Some(hold.sd()),
-                Entity::Bound(sd, _) => Some(sd),
+                Entity::Subdev(ref hold) | Entity::Bound(ref hold) => Some(hold.sd()),
                 Entity::Video(_) => None,
             };
             // SAFETY: registered, its node (if any) just made.
@@ -402,10 +399,10 @@ impl<T> Drop for Registration<T> {
                 // The subdev stays bound (v4l2-async unregisters it); its
                 // node and its place in the graph go with the graph.
                 // SAFETY: bound (invariant of `add_bound`); the node, if
-                // any, came from its `NodeFn`.
-                Entity::Bound(sd, _) => unsafe {
-                    subdev::unregister_node(sd);
-                    bindings::media_device_unregister_entity(subdev::entity(sd));
+                // any, came from `register_nodes`.
+                Entity::Bound(ref hold) => unsafe {
+                    subdev::unregister_node(hold.sd());
+                    bindings::media_device_unregister_entity(subdev::entity(hold.sd()));
                 },
                 Entity::Video(_) => {}
             }
