@@ -45,10 +45,11 @@ use core::fmt::Write;
 use kernel::{
     c_str, new_mutex,
     prelude::*,
+    str::CStr,
     sync::{Arc, Mutex},
 };
 use media::{
-    debugfs::{self, SeqWriter},
+    debugfs::{self, SeqWriter, Show},
     module_watch::{GoingModule, ModuleWatch, OnGoing},
     v4l2_async::{AsyncLists, Match, NotifierOwner, Slot, SD_NAME_LEN},
     HashedPtr,
@@ -80,7 +81,7 @@ impl core::fmt::Display for Bytes<'_> {
     }
 }
 
-fn opt<T: core::fmt::Display>(v: Option<T>, w: &mut SeqWriter, key: &str) -> core::fmt::Result {
+fn opt<T: core::fmt::Display>(v: Option<T>, w: &mut SeqWriter<'_>, key: &str) -> core::fmt::Result {
     match v {
         Some(v) => write!(w, " {key}={v}"),
         None => write!(w, " {key}=none"),
@@ -112,7 +113,7 @@ impl Bufs {
     }
 }
 
-fn show_subdevs(sh: &Shared, w: &mut SeqWriter, stale_only: bool) -> Result {
+fn show_subdevs(sh: &Shared, w: &mut SeqWriter<'_>, stale_only: bool) -> Result {
     let mut b = Bufs::new()?;
     let b = &mut *b;
     sh.lists
@@ -188,7 +189,7 @@ fn show_subdevs(sh: &Shared, w: &mut SeqWriter, stale_only: bool) -> Result {
         .map_err(|_| EINVAL)
 }
 
-fn show_notifiers(sh: &Shared, w: &mut SeqWriter) -> Result {
+fn show_notifiers(sh: &Shared, w: &mut SeqWriter<'_>) -> Result {
     let mut b = Bufs::new()?;
     let b = &mut *b;
     sh.lists
@@ -316,24 +317,46 @@ impl OnGoing for LeakWatch {
     }
 }
 
-static INFO: debugfs::File<Arc<Shared>> = debugfs::File {
-    show: |_, w| writeln!(w, "module=async_debugfs version=0.5").map_err(|_| EINVAL),
-};
-static SUBDEVS: debugfs::File<Arc<Shared>> = debugfs::File {
-    show: |l, w| show_subdevs(l, w, false),
-};
-static STALE: debugfs::File<Arc<Shared>> = debugfs::File {
-    show: |l, w| show_subdevs(l, w, true),
-};
-static NOTIFIERS: debugfs::File<Arc<Shared>> = debugfs::File {
-    show: |l, w| show_notifiers(l, w),
-};
+struct InfoFile;
+impl Show<Arc<Shared>> for InfoFile {
+    const NAME: &'static CStr = c_str!("info");
+    fn show(_: &Arc<Shared>, w: &mut SeqWriter<'_>) -> Result {
+        writeln!(w, "module=async_debugfs version=0.5").map_err(|_| EINVAL)
+    }
+}
+
+struct SubdevsFile;
+impl Show<Arc<Shared>> for SubdevsFile {
+    const NAME: &'static CStr = c_str!("subdevs");
+    fn show(sh: &Arc<Shared>, w: &mut SeqWriter<'_>) -> Result {
+        show_subdevs(sh, w, false)
+    }
+}
+
+struct NotifiersFile;
+impl Show<Arc<Shared>> for NotifiersFile {
+    const NAME: &'static CStr = c_str!("notifiers");
+    fn show(sh: &Arc<Shared>, w: &mut SeqWriter<'_>) -> Result {
+        show_notifiers(sh, w)
+    }
+}
+
+struct StaleFile;
+impl Show<Arc<Shared>> for StaleFile {
+    const NAME: &'static CStr = c_str!("stale");
+    fn show(sh: &Arc<Shared>, w: &mut SeqWriter<'_>) -> Result {
+        show_subdevs(sh, w, true)
+    }
+}
+
+/// The files, in creation order.
+type Files = (InfoFile, SubdevsFile, NotifiersFile, StaleFile);
 
 // Field order is drop order: the watch stops before the files go; both
 // hold the shared data.
 struct AsyncDebugfs {
     _watch: ModuleWatch<LeakWatch>,
-    _dir: debugfs::Dir<Arc<Shared>>,
+    _dir: debugfs::Dir<Arc<Shared>, Files>,
 }
 
 impl kernel::Module for AsyncDebugfs {
@@ -346,11 +369,7 @@ impl kernel::Module for AsyncDebugfs {
             }),
             GFP_KERNEL,
         )?;
-        let mut dir = debugfs::Dir::new(c_str!("async_debugfs"), shared.clone())?;
-        dir.file(c_str!("info"), &INFO)?;
-        dir.file(c_str!("subdevs"), &SUBDEVS)?;
-        dir.file(c_str!("notifiers"), &NOTIFIERS)?;
-        dir.file(c_str!("stale"), &STALE)?;
+        let dir = debugfs::Dir::new(c_str!("async_debugfs"), shared.clone())?;
         Ok(Self {
             _watch: ModuleWatch::new(LeakWatch(shared))?,
             _dir: dir,

@@ -1,197 +1,346 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! debugfs directories with read-only `seq_file` files.
+//! debugfs directories of read-only files, each written whole from the
+//! directory's data, with one interface on both kernels.
 //!
 //! C header: [`include/linux/debugfs.h`](srctree/include/linux/debugfs.h)
 //!
-//! Lifetime: every file shares one static `file_operations` owned by this
-//! module, so an open file pins the module. debugfs makes reads of a
-//! removed file fail with -EIO and waits for running ones on removal, so
-//! the data a [`Dir`] owns may go right after it removed its files.
+//! A directory's files are declared as types ([`Show`]), listed in a tuple
+//! ([`Files`]), and created with the directory: the directory owns the data
+//! and removes its files before dropping it. On 7.x this is the kernel
+//! crate's own `kernel::debugfs::Scope`, with each file a
+//! `read_callback_file`; 6.12 has no debugfs in its kernel crate, so there
+//! the same interface is built here on `seq_file`s.
+//!
+//! A `show` that fails ends the file with an `error=ERRNO` line: 7.x's
+//! callback files return no error code, so neither kernel does.
 
-use super::bindings;
 use core::fmt;
-use kernel::{
-    error::from_err_ptr,
-    ffi::{c_int, c_void},
-    prelude::*,
-    str::CStr,
-};
+use kernel::{prelude::*, str::CStr};
 
-/// `debugfs_create_file()`, a function on 6.12 and a `_Generic` macro over
-/// the full and short fops variants on 7.x.
-///
-/// # Safety
-///
-/// As `debugfs_create_file()`'s.
-unsafe fn create_file(
-    name: *const kernel::ffi::c_char,
-    mode: bindings::umode_t,
-    parent: *mut bindings::dentry,
-    data: *mut c_void,
-    fops: *const bindings::file_operations,
-) -> *mut bindings::dentry {
-    // SAFETY: the caller keeps `debugfs_create_file()`'s contract, which the
-    // full variant without auxiliary data is on 7.x.
-    unsafe {
-        #[cfg(kernel_7)]
-        return bindings::debugfs_create_file_full(
-            name,
-            mode,
-            parent,
-            data,
-            core::ptr::null(),
-            fops,
-        );
-        #[cfg(not(kernel_7))]
-        return bindings::debugfs_create_file(name, mode, parent, data, fops);
-    }
+/// Where a [`Show`] writes its file.
+pub(crate) struct SeqWriter<'a> {
+    out: &'a mut dyn fmt::Write,
 }
 
-/// Writes into a `seq_file` buffer; the seq_file core grows it and calls
-/// `show` again when it overflows.
-///
-/// # Invariants
-///
-/// `m` is the `seq_file` of the `show` call that created the writer.
-pub(crate) struct SeqWriter {
-    m: *mut bindings::seq_file,
-}
-
-impl fmt::Write for SeqWriter {
+impl fmt::Write for SeqWriter<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        // SAFETY: `m` is valid during `show` (type invariant); `s` is valid
-        // for `s.len()` bytes.
-        unsafe { bindings::seq_write(self.m, s.as_ptr().cast(), s.len()) };
-        Ok(())
+        self.out.write_str(s)
     }
 }
 
-/// The contents of one read-only file of a [`Dir`] whose data is `D`.
-pub(crate) struct File<D> {
+/// One read-only file of a directory whose data is `D`.
+pub(crate) trait Show<D>: 'static {
+    /// The file's name.
+    const NAME: &'static CStr;
     /// Writes the whole file.
-    pub(crate) show: fn(&D, &mut SeqWriter) -> Result,
+    fn show(data: &D, w: &mut SeqWriter<'_>) -> Result;
 }
 
-/// What a file's `i_private` points to: its [`File`] and the directory's
-/// data, with the type erased so that one static `file_operations` serves
-/// every file.
-struct Entry {
-    call: unsafe fn(*const (), *const (), &mut SeqWriter) -> Result,
-    file: *const (),
-    data: *const (),
-}
-
-/// # Safety
-///
-/// `file` is a `&'static File<D>` and `data` a live `D`.
-unsafe fn call<D>(file: *const (), data: *const (), w: &mut SeqWriter) -> Result {
-    // SAFETY: guaranteed by the caller.
-    let (file, data) = unsafe { (&*file.cast::<File<D>>(), &*data.cast::<D>()) };
-    (file.show)(data, w)
-}
-
-/// A debugfs directory, its files and the data they show, removed on drop.
-///
-/// # Invariants
-///
-/// `dentry` was returned by `debugfs_create_dir` and is not an error
-/// pointer; every `Entry` in `entries` points to `data`, which outlives the
-/// files because `drop` removes them first.
-pub(crate) struct Dir<D> {
-    dentry: *mut bindings::dentry,
-    data: KBox<D>,
-    entries: KVec<KBox<Entry>>,
-}
-
-// SAFETY: debugfs calls may be made from any thread; `D` is shared with
-// readers on any CPU.
-unsafe impl<D: Send + Sync> Send for Dir<D> {}
-// SAFETY: `&Dir` exposes nothing.
-unsafe impl<D: Send + Sync> Sync for Dir<D> {}
-
-impl<D: Send + Sync + 'static> Dir<D> {
-    /// Creates `/sys/kernel/debug/<name>`, whose files show `data`.
-    pub(crate) fn new(name: &CStr, data: D) -> Result<Self> {
-        let data = KBox::new(data, GFP_KERNEL)?;
-        // SAFETY: `name` is a valid C string; a NULL parent is the debugfs root.
-        let dentry = from_err_ptr(unsafe {
-            bindings::debugfs_create_dir(name.as_char_ptr(), core::ptr::null_mut())
-        })?;
-        Ok(Self {
-            dentry,
-            data,
-            entries: KVec::new(),
-        })
-    }
-
-    /// Creates the read-only file `name` showing `file`.
-    pub(crate) fn file(&mut self, name: &CStr, file: &'static File<D>) -> Result {
-        let entry = KBox::new(
-            Entry {
-                call: call::<D>,
-                file: core::ptr::from_ref(file).cast(),
-                data: core::ptr::from_ref::<D>(&self.data).cast(),
-            },
-            GFP_KERNEL,
-        )?;
-        self.entries.reserve(1, GFP_KERNEL)?;
-        // SAFETY: `dentry` is a valid directory (type invariant); the entry
-        // lives in `self` until `drop` has removed the file; `FOPS` is static.
-        from_err_ptr(unsafe {
-            create_file(
-                name.as_char_ptr(),
-                0o444,
-                self.dentry,
-                core::ptr::from_ref::<Entry>(&entry).cast_mut().cast(),
-                &FOPS.0,
-            )
-        })?;
-        self.entries.push(entry, GFP_KERNEL)?;
-        Ok(())
+/// Writes file `S` of `data` to `out`, an error as its last line.
+fn write_file<D, S: Show<D>>(data: &D, out: &mut dyn fmt::Write) -> fmt::Result {
+    let r = S::show(data, &mut SeqWriter { out: &mut *out });
+    match r {
+        Ok(()) => Ok(()),
+        Err(e) => writeln!(out, "error={}", e.to_errno()),
     }
 }
 
-impl<D> Drop for Dir<D> {
-    fn drop(&mut self) {
-        // SAFETY: valid by the type invariant; removes the files and waits
-        // for running reads, so the entries and data are unused afterwards.
-        unsafe { bindings::debugfs_remove(self.dentry) };
-    }
+/// The files of a directory whose data is `D`: a tuple of [`Show`] types.
+pub(crate) trait Files<D> {
+    /// Creates each file in `dir`.
+    fn create(dir: &mut imp::Creator<'_, '_, D>) -> Result;
 }
 
-/// # Safety
-///
-/// Called by the seq_file core during a read of a file opened by `open_callback`.
-unsafe extern "C" fn show_callback(m: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
-    // SAFETY: `private` is the `Entry` given to `single_open` by
-    // `open_callback`; debugfs runs no read after the file is removed.
-    let r = unsafe {
-        let e = &*((*m).private as *const Entry);
-        (e.call)(e.file, e.data, &mut SeqWriter { m })
+macro_rules! impl_files {
+    ($($s:ident),+) => {
+        impl<D: Send + Sync + 'static, $($s: Show<D>),+> Files<D> for ($($s,)+) {
+            fn create(dir: &mut imp::Creator<'_, '_, D>) -> Result {
+                $(dir.add::<$s>()?;)+
+                Ok(())
+            }
+        }
     };
-    super::to_c_int(r)
+}
+impl_files!(A);
+impl_files!(A, B);
+impl_files!(A, B, C);
+impl_files!(A, B, C, E);
+impl_files!(A, B, C, E, F);
+impl_files!(A, B, C, E, F, G);
+
+#[allow(unused_imports)]
+pub(crate) use imp::Dir;
+
+/// On 7.x: the kernel crate's debugfs.
+#[cfg(kernel_7)]
+mod imp {
+    use super::{write_file, Files, Show};
+    use core::{fmt, marker::PhantomData};
+    use kernel::{debugfs, prelude::*, str::CStr};
+
+    /// A debugfs directory at the root, its files and the data they show.
+    ///
+    /// The kernel crate's `Scope`: its files go before its data.
+    pub(crate) struct Dir<D, F> {
+        scope: Pin<KBox<debugfs::Scope<D>>>,
+        _files: PhantomData<F>,
+    }
+
+    impl<D: Send + Sync + 'static, F: Files<D>> Dir<D, F> {
+        /// Creates `/sys/kernel/debug/<name>` with the files `F`, which
+        /// show `data`.
+        pub(crate) fn new(name: &CStr, data: D) -> Result<Self> {
+            let scope = KBox::pin_init(
+                debugfs::Scope::dir(data, name, |data, dir| {
+                    // Cannot fail here: the kernel crate's files report none.
+                    let _ = F::create(&mut Creator { dir, data });
+                }),
+                GFP_KERNEL,
+            )?;
+            Ok(Self {
+                scope,
+                _files: PhantomData,
+            })
+        }
+
+        /// The data the files show.
+        #[allow(dead_code)]
+        pub(crate) fn data(&self) -> &D {
+            &self.scope
+        }
+    }
+
+    /// Creates the files of a directory being made.
+    pub(crate) struct Creator<'data, 'dir, D> {
+        dir: &'dir debugfs::ScopedDir<'data, 'dir>,
+        data: &'data D,
+    }
+
+    /// The callback of file `S`: a function item, a zero-sized type as the
+    /// kernel crate wants it.
+    fn callback<D, S: Show<D>>(data: &D, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_file::<D, S>(data, f)
+    }
+
+    impl<D: Send + Sync + 'static> Creator<'_, '_, D> {
+        /// Creates file `S`.
+        pub(crate) fn add<S: Show<D>>(&mut self) -> Result {
+            self.dir
+                .read_callback_file(S::NAME, self.data, &callback::<D, S>);
+            Ok(())
+        }
+    }
 }
 
-/// # Safety
+/// On 6.12: debugfs files over `seq_file`, one static `file_operations`.
 ///
-/// Called by the VFS with a valid inode and file of a file we created.
-unsafe extern "C" fn open_callback(inode: *mut bindings::inode, f: *mut bindings::file) -> c_int {
-    // SAFETY: called by the VFS with valid pointers; `i_private` is the
-    // `Entry` passed to `debugfs_create_file`.
-    unsafe { bindings::single_open(f, Some(show_callback), (*inode).i_private) }
+/// Lifetime: every file shares one static `file_operations` owned by this
+/// module, so an open file pins the module. debugfs makes reads of a
+/// removed file fail with -EIO and waits for running ones on removal, so
+/// the data a [`Dir`] owns may go right after it removed its files.
+#[cfg(not(kernel_7))]
+mod imp {
+    use super::super::bindings;
+    use super::{write_file, Files, Show};
+    use core::{fmt, marker::PhantomData};
+    use kernel::{
+        error::from_err_ptr,
+        ffi::{c_int, c_void},
+        prelude::*,
+        str::CStr,
+    };
+
+    /// Writes into a `seq_file` buffer; the seq_file core grows it and calls
+    /// `show` again when it overflows.
+    ///
+    /// # Invariants
+    ///
+    /// `m` is the `seq_file` of the `show` call that created the writer.
+    struct SeqFile {
+        m: *mut bindings::seq_file,
+    }
+
+    impl fmt::Write for SeqFile {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            // SAFETY: `m` is valid during `show` (type invariant); `s` is
+            // valid for `s.len()` bytes.
+            unsafe { bindings::seq_write(self.m, s.as_ptr().cast(), s.len()) };
+            Ok(())
+        }
+    }
+
+    /// What a file's `i_private` points to: the function that writes it and
+    /// the directory's data, with the type erased so that one static
+    /// `file_operations` serves every file.
+    struct Entry {
+        write: unsafe fn(*const (), &mut dyn fmt::Write) -> fmt::Result,
+        data: *const (),
+    }
+
+    /// # Safety
+    ///
+    /// `data` is a live `D`.
+    unsafe fn write_erased<D, S: Show<D>>(
+        data: *const (),
+        out: &mut dyn fmt::Write,
+    ) -> fmt::Result {
+        // SAFETY: guaranteed by the caller.
+        write_file::<D, S>(unsafe { &*data.cast::<D>() }, out)
+    }
+
+    /// A debugfs directory at the root, its files and the data they show.
+    ///
+    /// # Invariants
+    ///
+    /// `dentry` was returned by `debugfs_create_dir` and is not an error
+    /// pointer; every `Entry` in `entries` points to `data`, which outlives
+    /// the files because `drop` removes them first.
+    pub(crate) struct Dir<D, F> {
+        dentry: *mut bindings::dentry,
+        data: KBox<D>,
+        entries: KVec<KBox<Entry>>,
+        _files: PhantomData<F>,
+    }
+
+    // SAFETY: debugfs calls may be made from any thread; `D` is shared with
+    // readers on any CPU.
+    unsafe impl<D: Send + Sync, F> Send for Dir<D, F> {}
+    // SAFETY: `&Dir` exposes only `&D`.
+    unsafe impl<D: Send + Sync, F> Sync for Dir<D, F> {}
+
+    impl<D: Send + Sync + 'static, F: Files<D>> Dir<D, F> {
+        /// Creates `/sys/kernel/debug/<name>` with the files `F`, which
+        /// show `data`.
+        pub(crate) fn new(name: &CStr, data: D) -> Result<Self> {
+            let data = KBox::new(data, GFP_KERNEL)?;
+            // SAFETY: `name` is a valid C string; a NULL parent is the
+            // debugfs root.
+            let dentry = from_err_ptr(unsafe {
+                bindings::debugfs_create_dir(name.as_char_ptr(), core::ptr::null_mut())
+            })?;
+            // INVARIANT: `dentry` is a directory; no entries yet. On an
+            // error below, dropping `dir` removes what was made.
+            let mut dir = Self {
+                dentry,
+                data,
+                entries: KVec::new(),
+                _files: PhantomData,
+            };
+            F::create(&mut Creator {
+                dir: &mut dir,
+                _p: PhantomData,
+            })?;
+            Ok(dir)
+        }
+
+        /// The data the files show.
+        #[allow(dead_code)]
+        pub(crate) fn data(&self) -> &D {
+            &self.data
+        }
+    }
+
+    impl<D, F> Drop for Dir<D, F> {
+        fn drop(&mut self) {
+            // SAFETY: valid by the type invariant; removes the files and
+            // waits for running reads, so the entries and data are unused
+            // afterwards.
+            unsafe { bindings::debugfs_remove(self.dentry) };
+        }
+    }
+
+    /// Creates the files of a directory being made.
+    pub(crate) struct Creator<'a, 'b, D> {
+        dir: &'a mut dyn AddFile<D>,
+        _p: PhantomData<&'b ()>,
+    }
+
+    /// A [`Dir`] with its file list erased.
+    trait AddFile<D> {
+        fn add_file(&mut self, name: &CStr, entry: KBox<Entry>) -> Result;
+        fn data_ptr(&self) -> *const ();
+    }
+
+    impl<D, F> AddFile<D> for Dir<D, F> {
+        fn add_file(&mut self, name: &CStr, entry: KBox<Entry>) -> Result {
+            self.entries.reserve(1, GFP_KERNEL)?;
+            // SAFETY: `dentry` is a valid directory (type invariant); the
+            // entry lives in `self` until `drop` has removed the file;
+            // `FOPS` is static.
+            from_err_ptr(unsafe {
+                bindings::debugfs_create_file(
+                    name.as_char_ptr(),
+                    0o400,
+                    self.dentry,
+                    core::ptr::from_ref::<Entry>(&entry).cast_mut().cast(),
+                    &FOPS.0,
+                )
+            })?;
+            // Within the capacity reserved above: cannot fail.
+            self.entries.push(entry, GFP_KERNEL)?;
+            Ok(())
+        }
+
+        fn data_ptr(&self) -> *const () {
+            core::ptr::from_ref::<D>(&self.data).cast()
+        }
+    }
+
+    impl<D> Creator<'_, '_, D> {
+        /// Creates file `S`.
+        pub(crate) fn add<S: Show<D>>(&mut self) -> Result {
+            let entry = KBox::new(
+                Entry {
+                    write: write_erased::<D, S>,
+                    data: self.dir.data_ptr(),
+                },
+                GFP_KERNEL,
+            )?;
+            self.dir.add_file(S::NAME, entry)
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the seq_file core during a read of a file opened by
+    /// `open_callback`.
+    unsafe extern "C" fn show_callback(m: *mut bindings::seq_file, _v: *mut c_void) -> c_int {
+        // SAFETY: `private` is the `Entry` given to `single_open` by
+        // `open_callback`; debugfs runs no read after the file is removed,
+        // and the entry and the data it points to live until then.
+        let r = unsafe {
+            let e = &*((*m).private as *const Entry);
+            (e.write)(e.data, &mut SeqFile { m })
+        };
+        // Only seq_write's overflow, which the seq_file core handles.
+        let _ = r;
+        0
+    }
+
+    /// # Safety
+    ///
+    /// Called by the VFS with a valid inode and file of a file we created.
+    unsafe extern "C" fn open_callback(
+        inode: *mut bindings::inode,
+        f: *mut bindings::file,
+    ) -> c_int {
+        // SAFETY: called by the VFS with valid pointers; `i_private` is the
+        // `Entry` passed to `debugfs_create_file`.
+        unsafe { bindings::single_open(f, Some(show_callback), (*inode).i_private) }
+    }
+
+    struct Fops(bindings::file_operations);
+    // SAFETY: immutable after compilation.
+    unsafe impl Sync for Fops {}
+
+    static FOPS: Fops = Fops(bindings::file_operations {
+        owner: super::super::THIS_MODULE_PTR,
+        open: Some(open_callback),
+        read: Some(bindings::seq_read),
+        llseek: Some(bindings::seq_lseek),
+        release: Some(bindings::single_release),
+        // SAFETY: all-zero is "no callback" for the other operations.
+        ..unsafe { core::mem::zeroed() }
+    });
 }
-
-struct Fops(bindings::file_operations);
-// SAFETY: immutable after compilation.
-unsafe impl Sync for Fops {}
-
-static FOPS: Fops = Fops(bindings::file_operations {
-    owner: super::THIS_MODULE_PTR,
-    open: Some(open_callback),
-    read: Some(bindings::seq_read),
-    llseek: Some(bindings::seq_lseek),
-    release: Some(bindings::single_release),
-    // SAFETY: all-zero is "no callback" for the other operations.
-    ..unsafe { core::mem::zeroed() }
-});

@@ -1,5 +1,6 @@
 #!/bin/sh -e
-# async_debugfs lists exactly the registered async subdevs (here from the
+# async_debugfs has its four files (mode 0400, info naming the format
+# version); it lists exactly the registered async subdevs (here from the
 # test-only leaky_async module, without leaking), with no stale entries;
 # after 100 load/unload cycles nothing is left; reading the files in a loop
 # while the module loads and unloads is clean (the runner checks KASAN,
@@ -9,6 +10,12 @@
 . /vimc-rs/tests/lib/v4l2.inc
 d=/sys/kernel/debug/async_debugfs
 modprobe async_debugfs
+# The files, read-only for their owner on both kernels (7.x's
+# kernel::debugfs makes callback files 0400), and the format version.
+for f in info subdevs notifiers stale; do
+	[ "$(stat -c %a $d/$f)" = 400 ] || fail "$f: mode $(stat -c %a $d/$f), expected 400"
+done
+[ "$(cat $d/info)" = "module=async_debugfs version=0.5" ] || fail "info: $(cat $d/info)"
 [ -z "$(cat $d/subdevs $d/notifiers $d/stale)" ] || fail "lists not empty at start: $(cat $d/subdevs $d/notifiers)"
 modprobe leaky_async
 cat $d/subdevs
