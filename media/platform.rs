@@ -4,15 +4,9 @@
 //!
 //! C header: [`include/linux/platform_device.h`](srctree/include/linux/platform_device.h)
 
-use super::{bindings, compat::MutPtr, swnode::SoftwareNode};
+use super::{bindings, swnode::SoftwareNode};
 use core::marker::PhantomData;
-use kernel::{
-    error::{from_err_ptr, to_result},
-    prelude::*,
-    str::CStr,
-    types::{ForeignOwnable, Opaque},
-    ThisModule,
-};
+use kernel::{error::from_err_ptr, prelude::*, str::CStr, types::ForeignOwnable, ThisModule};
 
 /// A platform device, borrowed for the duration of a probe.
 ///
@@ -43,108 +37,164 @@ impl Device<'_> {
 /// What `probe` returns is kept as the device's driver data; dropping it is
 /// the driver's `remove`. It must therefore only unregister, never free what
 /// userspace may still hold: that is the job of release callbacks.
-pub(crate) trait Driver {
+pub(crate) trait Driver: 'static {
     /// State kept from probe to remove.
-    type Data: ForeignOwnable;
+    type Data: ForeignOwnable + Send;
     /// Driver name; devices with the same name bind to it.
     const NAME: &'static CStr;
     /// Binds to `dev`.
     fn probe(dev: &Device<'_>) -> Result<Self::Data>;
 }
 
-/// A registered platform driver, unregistered on drop.
-///
-/// # Invariants
-///
-/// `drv` is registered with the driver core from `new` until drop, with
-/// [`probe_callback`] and [`remove_callback`] for `T`.
+/// A registered platform driver, unregistered on drop: the kernel crate's
+/// platform driver on 7.x, the layer's own on 6.12.
 pub(crate) struct Registration<T: Driver> {
-    drv: Pin<KBox<Opaque<bindings::platform_driver>>>,
-    _p: PhantomData<T>,
+    _reg: imp::Registration<T>,
 }
-
-// SAFETY: the registration is only a handle to the driver core's list, which
-// has its own locking; it may be dropped from any thread.
-unsafe impl<T: Driver> Send for Registration<T> {}
-// SAFETY: `&Registration` exposes nothing.
-unsafe impl<T: Driver> Sync for Registration<T> {}
 
 impl<T: Driver> Registration<T> {
     /// Registers the driver for `module`; bound devices probe right away.
     pub(crate) fn new(module: &'static ThisModule) -> Result<Self> {
-        let drv = KBox::pin(Opaque::<bindings::platform_driver>::uninit(), GFP_KERNEL)?;
-        let p = drv.get();
-        // SAFETY: `p` points to memory we own exclusively; an all-zero
-        // `platform_driver` is valid, then we fill the fields we use.
-        unsafe {
-            core::ptr::write_bytes(p, 0, 1);
-            (*p).driver.name = T::NAME.as_char_ptr();
-            (*p).probe = Some(probe_callback::<T>);
-            #[cfg(kernel_7)]
-            {
-                (*p).remove = Some(remove_callback::<T>);
-            }
-            #[cfg(not(kernel_7))]
-            {
-                (*p).__bindgen_anon_1.remove = Some(remove_callback::<T>);
-            }
-        }
-        // SAFETY: `p` is a fully initialized driver that lives in `drv`
-        // until `drop` unregisters it. (7.x's `mod_name` is for built-in
-        // drivers, which have no owner: null here.)
-        to_result(unsafe {
-            #[cfg(kernel_7)]
-            let r = bindings::__platform_driver_register(p, module.as_ptr(), core::ptr::null());
-            #[cfg(not(kernel_7))]
-            let r = bindings::__platform_driver_register(p, module.as_ptr());
-            r
-        })?;
         Ok(Self {
-            drv,
-            _p: PhantomData,
+            _reg: imp::Registration::new(module)?,
         })
     }
 }
 
-impl<T: Driver> Drop for Registration<T> {
-    fn drop(&mut self) {
-        // SAFETY: registered in `new` (type invariant); this runs remove for
-        // every bound device before returning.
-        unsafe { bindings::platform_driver_unregister(self.drv.get()) };
-    }
-}
+/// On 7.x: `kernel::platform`, which keeps `T::Data` as the device's driver
+/// data from probe and drops it right after remove.
+#[cfg(kernel_7)]
+mod imp {
+    use super::{Device, Driver};
+    use core::marker::PhantomData;
+    use kernel::{device::Core, driver, platform, prelude::*, ThisModule};
 
-/// # Safety
-///
-/// Called by the driver core with a valid device.
-unsafe extern "C" fn probe_callback<T: Driver>(
-    pdev: *mut bindings::platform_device,
-) -> kernel::ffi::c_int {
-    let dev = Device {
-        ptr: pdev,
-        _p: PhantomData,
-    };
-    match T::probe(&dev) {
-        Ok(data) => {
-            // SAFETY: the driver core passes a valid device; remove_callback
-            // takes this pointer back exactly once.
-            unsafe { (*pdev).dev.driver_data = data.into_foreign().mut_ptr().cast() };
-            0
+    /// The kernel crate's platform driver for our [`Driver`] `T`.
+    pub(super) struct Adapter<T>(PhantomData<T>);
+
+    impl<T: Driver> platform::Driver for Adapter<T> {
+        type IdInfo = ();
+        type Data<'bound> = T::Data;
+
+        fn probe<'bound>(
+            dev: &'bound platform::Device<Core<'_>>,
+            _id_info: Option<&'bound ()>,
+        ) -> impl PinInit<T::Data, Error> + 'bound {
+            let dev = Device {
+                // `platform::Device` is a transparent wrapper of the C device.
+                ptr: core::ptr::from_ref(dev).cast_mut().cast(),
+                _p: PhantomData,
+            };
+            T::probe(&dev)
         }
-        Err(e) => e.to_errno(),
+    }
+
+    pub(super) struct Registration<T: Driver> {
+        _reg: Pin<KBox<driver::Registration<platform::Adapter<Adapter<T>>>>>,
+    }
+
+    impl<T: Driver> Registration<T> {
+        pub(super) fn new(module: &'static ThisModule) -> Result<Self> {
+            Ok(Self {
+                _reg: KBox::pin_init(driver::Registration::new(T::NAME, module), GFP_KERNEL)?,
+            })
+        }
     }
 }
 
-/// # Safety
-///
-/// Called by the driver core with a valid device, once after each successful probe.
-unsafe extern "C" fn remove_callback<T: Driver>(pdev: *mut bindings::platform_device) {
-    // SAFETY: only called after a successful probe, which stored the value
-    // from `into_foreign`; the driver core calls remove once per probe.
-    let data = unsafe { T::Data::from_foreign((*pdev).dev.driver_data) };
-    // SAFETY: `pdev` is valid during remove.
-    unsafe { (*pdev).dev.driver_data = core::ptr::null_mut() };
-    drop(data);
+/// On 6.12 (no platform drivers in its kernel crate): our own.
+#[cfg(not(kernel_7))]
+mod imp {
+    use super::{bindings, Device, Driver};
+    use core::marker::PhantomData;
+    use kernel::{
+        error::to_result,
+        prelude::*,
+        types::{ForeignOwnable, Opaque},
+        ThisModule,
+    };
+
+    /// A registered platform driver, unregistered on drop.
+    ///
+    /// # Invariants
+    ///
+    /// `drv` is registered with the driver core from `new` until drop, with
+    /// [`probe_callback`] and [`remove_callback`] for `T`.
+    pub(super) struct Registration<T: Driver> {
+        drv: Pin<KBox<Opaque<bindings::platform_driver>>>,
+        _p: PhantomData<T>,
+    }
+
+    // SAFETY: the registration is only a handle to the driver core's list,
+    // which has its own locking; it may be dropped from any thread.
+    unsafe impl<T: Driver> Send for Registration<T> {}
+    // SAFETY: `&Registration` exposes nothing.
+    unsafe impl<T: Driver> Sync for Registration<T> {}
+
+    impl<T: Driver> Registration<T> {
+        pub(super) fn new(module: &'static ThisModule) -> Result<Self> {
+            let drv = KBox::pin(Opaque::<bindings::platform_driver>::uninit(), GFP_KERNEL)?;
+            let p = drv.get();
+            // SAFETY: `p` points to memory we own exclusively; an all-zero
+            // `platform_driver` is valid, then we fill the fields we use.
+            unsafe {
+                core::ptr::write_bytes(p, 0, 1);
+                (*p).driver.name = T::NAME.as_char_ptr();
+                (*p).probe = Some(probe_callback::<T>);
+                (*p).__bindgen_anon_1.remove = Some(remove_callback::<T>);
+            }
+            // SAFETY: `p` is a fully initialized driver that lives in `drv`
+            // until `drop` unregisters it.
+            to_result(unsafe { bindings::__platform_driver_register(p, module.as_ptr()) })?;
+            Ok(Self {
+                drv,
+                _p: PhantomData,
+            })
+        }
+    }
+
+    impl<T: Driver> Drop for Registration<T> {
+        fn drop(&mut self) {
+            // SAFETY: registered in `new` (type invariant); this runs remove
+            // for every bound device before returning.
+            unsafe { bindings::platform_driver_unregister(self.drv.get()) };
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the driver core with a valid device.
+    unsafe extern "C" fn probe_callback<T: Driver>(
+        pdev: *mut bindings::platform_device,
+    ) -> kernel::ffi::c_int {
+        let dev = Device {
+            ptr: pdev,
+            _p: PhantomData,
+        };
+        match T::probe(&dev) {
+            Ok(data) => {
+                // SAFETY: the driver core passes a valid device;
+                // remove_callback takes this pointer back exactly once.
+                unsafe { (*pdev).dev.driver_data = data.into_foreign().cast_mut() };
+                0
+            }
+            Err(e) => e.to_errno(),
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the driver core with a valid device, once after each
+    /// successful probe.
+    unsafe extern "C" fn remove_callback<T: Driver>(pdev: *mut bindings::platform_device) {
+        // SAFETY: only called after a successful probe, which stored the
+        // value from `into_foreign`; the driver core calls remove once per
+        // probe.
+        let data = unsafe { T::Data::from_foreign((*pdev).dev.driver_data) };
+        // SAFETY: `pdev` is valid during remove.
+        unsafe { (*pdev).dev.driver_data = core::ptr::null_mut() };
+        drop(data);
+    }
 }
 
 /// A platform device we create, unregistered on drop.

@@ -641,6 +641,11 @@ pub(crate) struct RootNotifier<T: NotifierOps> {
     registered: bool,
 }
 
+// SAFETY: the C notifier is used by v4l2-async under its list lock, from
+// any thread, and by `drop` through v4l2-async's own locked calls; `T` is
+// `Send + Sync` (its callbacks run on whichever thread v4l2-async runs).
+unsafe impl<T: NotifierOps> Send for RootNotifier<T> {}
+
 impl<T: NotifierOps> RootNotifier<T> {
     /// A notifier for `v4l2_dev`, without connections yet.
     ///
