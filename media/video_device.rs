@@ -29,7 +29,7 @@ use kernel::{
     prelude::*,
     str::CStr,
     sync::SpinLock,
-    types::Opaque,
+    types::{ForeignOwnable, Opaque},
     ThisModule,
 };
 
@@ -226,8 +226,10 @@ impl Queued {
 ///
 /// # Invariants
 ///
-/// - Allocated as a pinned `KBox<VideoDev<T>>` by [`register`] and freed
-///   only by [`release_callback::<T>`], installed as `vdev.release`.
+/// - Allocated as a pinned `KBox<VideoDev<T>>` by [`register`], handed to
+///   C with `into_foreign` and taken back only by `free_node`: from
+///   [`release_callback::<T>`], installed as `vdev.release`, or after a
+///   failed registration.
 /// - `lock` is initialized and is `vdev.lock` and `queue.lock`; `state` and
 ///   `stream` are accessed only with it held.
 /// - `queue` is initialized by `vb2_queue_init` with `drv_priv` = `self`.
@@ -788,13 +790,13 @@ unsafe extern "C" fn release_callback<T: Driver>(vdev: *mut bindings::video_devi
 ///
 /// # Safety
 ///
-/// `node` came from `KBox::into_raw` in [`register`], its lock was
+/// `node` came from `into_foreign` in [`register`], its lock was
 /// initialized, and nothing (C or Rust) uses the node anymore.
 unsafe fn free_node<T: Driver>(node: *mut VideoDev<T>) {
     // SAFETY: guaranteed by the caller.
     unsafe {
         bindings::rust_helper_video_lock_destroy((*node).lock.get());
-        drop(KBox::from_raw(node));
+        drop(Pin::<KBox<VideoDev<T>>>::from_foreign(node.cast()));
     }
 }
 
@@ -846,8 +848,9 @@ pub(crate) fn register<T: Driver>(
         }),
         GFP_KERNEL,
     )?;
-    // SAFETY: C keeps pointers into the node from here on: it never moves.
-    let raw = KBox::into_raw(unsafe { Pin::into_inner_unchecked(node) });
+    // Handed to C, which keeps pointers into it (it stays pinned) until
+    // `free_node` takes it back.
+    let raw = node.into_foreign().mut_ptr().cast::<VideoDev<T>>();
     // SAFETY: `raw` is ours alone and not yet visible to C; zeroed C
     // objects are what the init functions expect.
     let ret = unsafe {

@@ -3,7 +3,7 @@
 # Debian's unmodified linux-source tarball: tinyconfig + scripts/kernel.config
 # + scripts/kernel-$KERNEL.config (options that differ between the kernels)
 # (+ for the "bench" flavour, scripts/kernel-bench.config, which drops the
-# sanitizers).
+# sanitizers, and scripts/kernel-bench-$KERNEL.config, its preemption model).
 #
 #   KERNEL=7.3 scripts/kernel.sh [--path] [debug|bench]
 #
@@ -18,7 +18,7 @@ path_only=0
 [ "${1:-}" = --path ] && { path_only=1; shift; }
 flavour=${1:-debug}
 frags=("$here/kernel.config" "$here/kernel-$KERNEL.config")
-[ "$flavour" = bench ] && frags+=("$here/kernel-bench.config")
+[ "$flavour" = bench ] && frags+=("$here/kernel-bench.config" "$here/kernel-bench-$KERNEL.config")
 
 src_ver=$(ksrc_version)
 key=$( { echo "$KERNEL $src_ver"; cat "${frags[@]}" "$0"; echo "${KVARS[*]} $LIBCLANG_PATH";
