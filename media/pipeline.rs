@@ -42,6 +42,11 @@ impl<'a> SubdevRef<'a> {
 
 /// An entity of a started media pipeline, usable while the pipeline stays
 /// started (`'a`): its links cannot change meanwhile.
+///
+/// # Invariants
+///
+/// `entity` is registered, in a pipeline that stays started, and so
+/// registered, for `'a`.
 #[derive(Clone, Copy)]
 pub(crate) struct EntityRef<'a> {
     entity: NonNull<bindings::media_entity>,
@@ -49,6 +54,10 @@ pub(crate) struct EntityRef<'a> {
 }
 
 /// A pad of an [`EntityRef`].
+///
+/// # Invariants
+///
+/// `pad` is an initialized pad of an entity as [`EntityRef`]'s.
 #[derive(Clone, Copy)]
 pub(crate) struct PadRef<'a> {
     pad: NonNull<bindings::media_pad>,
@@ -61,6 +70,7 @@ impl<'a> EntityRef<'a> {
     /// `entity` is a registered entity in a started pipeline, which stays
     /// started and registered for `'a`.
     pub(super) unsafe fn new(entity: NonNull<bindings::media_entity>) -> Self {
+        // INVARIANT: guaranteed by the caller.
         Self {
             entity,
             _p: PhantomData,

@@ -125,8 +125,8 @@ mod timing {
         // `hts` is at least HBLANK: never zero. As a `NonZeroU64` the
         // division has no panic path (7.3's objtool does not know
         // `panic_const_div_by_zero` returns never).
-        let vts = core::num::NonZeroU64::new(u64::from(fps * hts))
-            .map_or(0, |d| PIXEL_RATE as u64 / d);
+        let vts =
+            core::num::NonZeroU64::new(u64::from(fps * hts)).map_or(0, |d| PIXEL_RATE as u64 / d);
         if vts > u64::from(height) {
             (vts - u64::from(height)).clamp(VBLANK_MIN as u64, VBLANK_MAX as u64) as i64
         } else {
