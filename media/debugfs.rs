@@ -83,7 +83,7 @@ mod imp {
     ///
     /// The kernel crate's `Scope`: its files go before its data.
     pub(crate) struct Dir<D, F> {
-        scope: Pin<KBox<debugfs::Scope<D>>>,
+        _scope: Pin<KBox<debugfs::Scope<D>>>,
         _files: PhantomData<F>,
     }
 
@@ -99,15 +99,9 @@ mod imp {
                 GFP_KERNEL,
             )?;
             Ok(Self {
-                scope,
+                _scope: scope,
                 _files: PhantomData,
             })
-        }
-
-        /// The data the files show.
-        #[allow(dead_code)]
-        pub(crate) fn data(&self) -> &D {
-            &self.scope
         }
     }
 
@@ -228,16 +222,11 @@ mod imp {
                 _files: PhantomData,
             };
             F::create(&mut Creator {
-                dir: &mut dir,
-                _p: PhantomData,
+                dentry: dir.dentry,
+                data: &dir.data,
+                entries: &mut dir.entries,
             })?;
             Ok(dir)
-        }
-
-        /// The data the files show.
-        #[allow(dead_code)]
-        pub(crate) fn data(&self) -> &D {
-            &self.data
         }
     }
 
@@ -250,27 +239,32 @@ mod imp {
         }
     }
 
-    /// Creates the files of a directory being made.
+    /// Creates the files of a directory being made: its `dentry`, the data
+    /// its files show and the entries they point to, borrowed from the
+    /// [`Dir`] (whose invariant they keep).
     pub(crate) struct Creator<'a, 'b, D> {
-        dir: &'a mut dyn AddFile<D>,
-        _p: PhantomData<&'b ()>,
+        dentry: *mut bindings::dentry,
+        data: &'b D,
+        entries: &'a mut KVec<KBox<Entry>>,
     }
 
-    /// A [`Dir`] with its file list erased.
-    trait AddFile<D> {
-        fn add_file(&mut self, name: &CStr, entry: KBox<Entry>) -> Result;
-        fn data_ptr(&self) -> *const ();
-    }
-
-    impl<D, F> AddFile<D> for Dir<D, F> {
-        fn add_file(&mut self, name: &CStr, entry: KBox<Entry>) -> Result {
+    impl<D> Creator<'_, '_, D> {
+        /// Creates file `S`.
+        pub(crate) fn add<S: Show<D>>(&mut self) -> Result {
+            let entry = KBox::new(
+                Entry {
+                    write: write_erased::<D, S>,
+                    data: core::ptr::from_ref::<D>(self.data).cast(),
+                },
+                GFP_KERNEL,
+            )?;
             self.entries.reserve(1, GFP_KERNEL)?;
-            // SAFETY: `dentry` is a valid directory (type invariant); the
-            // entry lives in `self` until `drop` has removed the file;
-            // `FOPS` is static.
+            // SAFETY: `dentry` is the directory of the `Dir` being made; the
+            // entry lives in its `entries` until its `drop` has removed the
+            // file; `FOPS` is static.
             from_err_ptr(unsafe {
                 bindings::debugfs_create_file(
-                    name.as_char_ptr(),
+                    S::NAME.as_char_ptr(),
                     0o400,
                     self.dentry,
                     core::ptr::from_ref::<Entry>(&entry).cast_mut().cast(),
@@ -280,24 +274,6 @@ mod imp {
             // Within the capacity reserved above: cannot fail.
             self.entries.push(entry, GFP_KERNEL)?;
             Ok(())
-        }
-
-        fn data_ptr(&self) -> *const () {
-            core::ptr::from_ref::<D>(&self.data).cast()
-        }
-    }
-
-    impl<D> Creator<'_, '_, D> {
-        /// Creates file `S`.
-        pub(crate) fn add<S: Show<D>>(&mut self) -> Result {
-            let entry = KBox::new(
-                Entry {
-                    write: write_erased::<D, S>,
-                    data: self.dir.data_ptr(),
-                },
-                GFP_KERNEL,
-            )?;
-            self.dir.add_file(S::NAME, entry)
         }
     }
 

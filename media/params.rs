@@ -67,7 +67,6 @@ macro_rules! module_with_params {
                 }
 
                 /// The value given at load time, or the default.
-                #[allow(dead_code)]
                 pub(crate) fn value(&self) -> T {
                     // SAFETY: no write can happen any more (type invariant).
                     unsafe { *self.0.get() }

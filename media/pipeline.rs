@@ -98,21 +98,15 @@ impl<'a> EntityRef<'a> {
 
     /// The subdev of this module behind the entity, if it is one.
     pub(crate) fn subdev(self) -> Option<SubdevRef<'a>> {
-        let e = self.entity.as_ptr();
         // SAFETY: a registered entity (type invariant).
-        if unsafe { (*e).obj_type } != bindings::media_entity_type_MEDIA_ENTITY_TYPE_V4L2_SUBDEV {
-            return None;
-        }
-        let sd =
-            // SAFETY: a subdev entity is embedded in its `v4l2_subdev`.
-            unsafe { kernel::container_of!(e, bindings::v4l2_subdev, entity) }.mut_ptr();
-        // SAFETY: as above; `owner` is a plain field, set before registration.
-        if unsafe { (*sd).owner } != super::THIS_MODULE_PTR {
+        let sd = unsafe { subdev_of(self.entity.as_ptr()) }?;
+        // SAFETY: a registered subdev; `owner` is a plain field, set before
+        // registration.
+        if unsafe { (*sd.as_ptr()).owner } != super::THIS_MODULE_PTR {
             return None;
         }
         Some(SubdevRef {
-            // SAFETY: derived from a non-null entity pointer.
-            sd: unsafe { NonNull::new_unchecked(sd) },
+            sd,
             _p: PhantomData,
         })
     }
@@ -151,17 +145,26 @@ pub(crate) unsafe fn subdev_pad_format(
     pad: *mut bindings::media_pad,
 ) -> Result<Option<MbusFormat>> {
     // SAFETY: guaranteed by the caller.
-    let entity = unsafe { (*pad).entity };
-    // SAFETY: as above.
-    if unsafe { (*entity).obj_type } != bindings::media_entity_type_MEDIA_ENTITY_TYPE_V4L2_SUBDEV {
+    let Some(sd) = (unsafe { subdev_of((*pad).entity) }) else {
         return Ok(None);
+    };
+    // SAFETY: a registered subdev and one of its pads; the core's get_fmt
+    // wrapper locks the active state.
+    unsafe { subdev::active_format(sd.as_ptr(), u32::from((*pad).index)) }.map(Some)
+}
+
+/// The `v4l2_subdev` that `entity` is embedded in, if it is a subdev's.
+///
+/// # Safety
+///
+/// `entity` is a registered entity.
+unsafe fn subdev_of(entity: *mut bindings::media_entity) -> Option<NonNull<bindings::v4l2_subdev>> {
+    // SAFETY: guaranteed by the caller.
+    if unsafe { (*entity).obj_type } != bindings::media_entity_type_MEDIA_ENTITY_TYPE_V4L2_SUBDEV {
+        return None;
     }
-    // SAFETY: a subdev entity is embedded in its `v4l2_subdev`; the core's
-    // get_fmt wrapper locks the active state.
-    unsafe {
-        let sd = kernel::container_of!(entity, bindings::v4l2_subdev, entity).mut_ptr();
-        subdev::active_format(sd, u32::from((*pad).index)).map(Some)
-    }
+    // SAFETY: a subdev entity is embedded in its `v4l2_subdev`.
+    NonNull::new(unsafe { kernel::container_of!(entity, bindings::v4l2_subdev, entity) }.mut_ptr())
 }
 
 /// Subdevs started for one stream, stopped in reverse order on drop.

@@ -6,7 +6,7 @@
 
 use super::{bindings, swnode::SoftwareNode};
 use core::marker::PhantomData;
-use kernel::{error::from_err_ptr, prelude::*, str::CStr, types::ForeignOwnable, ThisModule};
+use kernel::{error::from_err_ptr, prelude::*, str::CStr, types::ForeignOwnable};
 
 /// A platform device, borrowed for the duration of a probe.
 ///
@@ -48,18 +48,7 @@ pub(crate) trait Driver: 'static {
 
 /// A registered platform driver, unregistered on drop: the kernel crate's
 /// platform driver on 7.x, the layer's own on 6.12.
-pub(crate) struct Registration<T: Driver> {
-    _reg: imp::Registration<T>,
-}
-
-impl<T: Driver> Registration<T> {
-    /// Registers the driver for `module`; bound devices probe right away.
-    pub(crate) fn new(module: &'static ThisModule) -> Result<Self> {
-        Ok(Self {
-            _reg: imp::Registration::new(module)?,
-        })
-    }
-}
+pub(crate) use imp::Registration;
 
 /// On 7.x: `kernel::platform`, which keeps `T::Data` as the device's driver
 /// data from probe and drops it right after remove.
@@ -89,12 +78,14 @@ mod imp {
         }
     }
 
-    pub(super) struct Registration<T: Driver> {
+    /// A registered platform driver, unregistered on drop.
+    pub(crate) struct Registration<T: Driver> {
         _reg: Pin<KBox<driver::Registration<platform::Adapter<Adapter<T>>>>>,
     }
 
     impl<T: Driver> Registration<T> {
-        pub(super) fn new(module: &'static ThisModule) -> Result<Self> {
+        /// Registers the driver for `module`; bound devices probe right away.
+        pub(crate) fn new(module: &'static ThisModule) -> Result<Self> {
             Ok(Self {
                 _reg: KBox::pin_init(driver::Registration::new(T::NAME, module), GFP_KERNEL)?,
             })
@@ -120,7 +111,7 @@ mod imp {
     ///
     /// `drv` is registered with the driver core from `new` until drop, with
     /// [`probe_callback`] and [`remove_callback`] for `T`.
-    pub(super) struct Registration<T: Driver> {
+    pub(crate) struct Registration<T: Driver> {
         drv: Pin<KBox<Opaque<bindings::platform_driver>>>,
         _p: PhantomData<T>,
     }
@@ -132,7 +123,8 @@ mod imp {
     unsafe impl<T: Driver> Sync for Registration<T> {}
 
     impl<T: Driver> Registration<T> {
-        pub(super) fn new(module: &'static ThisModule) -> Result<Self> {
+        /// Registers the driver for `module`; bound devices probe right away.
+        pub(crate) fn new(module: &'static ThisModule) -> Result<Self> {
             let drv = KBox::pin(Opaque::<bindings::platform_driver>::uninit(), GFP_KERNEL)?;
             let p = drv.get();
             // SAFETY: `p` points to memory we own exclusively; an all-zero

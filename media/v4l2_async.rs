@@ -631,11 +631,11 @@ struct RootInner<T> {
 /// # Invariants
 ///
 /// `inner.n` was initialized by `v4l2_async_nf_init()` on a `v4l2_device`
-/// that outlives this, with `Vtable::<T>::OPS` as its ops; it is registered while `registered`. Once registered, callbacks
-/// may hold `&T` at any time: `inner` is never borrowed mutably again (so
-/// `registered` lives outside it). Dropping it unregisters
-/// it (unbinding its subdevs through `T::unbind`) and frees its
-/// connections.
+/// that outlives this, with `Vtable::<T>::OPS` as its ops; it is registered
+/// while `registered`. Once registered, callbacks may hold `&T` at any
+/// time: `inner` is never borrowed mutably again (so `registered` lives
+/// outside it). Dropping it unregisters it (unbinding its subdevs through
+/// `T::unbind`) and frees its connections.
 pub(crate) struct RootNotifier<T: NotifierOps> {
     inner: Pin<KBox<RootInner<T>>>,
     registered: bool,
