@@ -210,6 +210,11 @@ void rust_helper_unregister_subdev_node(struct video_device *vdev)
  * *@released says whether @release will run (at once or later); if not,
  * after a failure, the caller frees @vdev. The node's fops are @fops with
  * subdev_node_open().
+ *
+ * Unlike the core, the node is a child of the v4l2_device's device, not of
+ * sd->dev: userspace finds a node's media device through the node's device
+ * (libcamera's camera ids, v4l2-ctl's media info), and a subdev bound
+ * through v4l2-async belongs to a device that has no media device.
  */
 int rust_helper_register_subdev_node(struct v4l2_subdev *sd, struct video_device *vdev,
 				     const struct v4l2_file_operations *fops,
@@ -233,7 +238,7 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd, struct video_device
 
 	video_set_drvdata(vdev, sd);
 	strscpy(vdev->name, sd->name, sizeof(vdev->name));
-	vdev->dev_parent = sd->dev;
+	vdev->dev_parent = sd->v4l2_dev->dev;
 	vdev->v4l2_dev = sd->v4l2_dev;
 	vdev->fops = &subdev_node_fops;
 	vdev->release = release;
