@@ -11,31 +11,17 @@ CACHE=${VIMC_RS_CACHE:-$HOME/.cache/vimc-rs}
 dest=$CACHE/debs/${name}_$version
 [ -f "$dest/.vimc-rs-extracted" ] && exit 0
 
-state=$CACHE/apt-debian13
-mkdir -p "$state"/{lists/partial,archives/partial,etc}
-cat > "$state/etc/sources.list" <<LIST
-deb http://deb.debian.org/debian trixie main
-deb http://deb.debian.org/debian trixie-updates main
-deb http://deb.debian.org/debian-security trixie-security main
-deb http://deb.debian.org/debian trixie-backports main
-LIST
-apt_opts=(-o Dir::Etc::sourcelist="$state/etc/sources.list" -o Dir::Etc::sourceparts=-
-	-o Dir::State::Lists="$state/lists" -o Dir::Cache="$state" -o Dir::Cache::archives="$state/archives"
-	-o APT::Sandbox::User=root -o Debug::NoLocking=1)
-have() { apt-cache "${apt_opts[@]}" show "$name" 2>/dev/null | grep -qx "Version: $version"; }
-if ! have; then
-	echo "fetch-deb: updating the Debian 13 package lists ($state)"
-	apt-get "${apt_opts[@]}" update -qq >"$state/update.log" 2>&1 \
-		|| { tail -5 "$state/update.log" >&2; echo "fetch-deb: ERROR: apt-get update for Debian 13 failed" >&2; exit 1; }
-fi
-if ! have; then
-	echo "fetch-deb: ERROR: $name $version is not in $suite (have: $(apt-cache "${apt_opts[@]}" madison "$name" 2>/dev/null | awk -F'|' '{gsub(/ /,"",$2); printf "%s ", $2}'))" >&2
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/apt13.sh"
+if ! apt13_has "$name" "$version"; then apt13_update; fi
+if ! apt13_has "$name" "$version"; then
+	echo "fetch-deb: ERROR: $name $version is not in $suite (have: $(apt13_versions "$name"))" >&2
 	exit 1
 fi
 echo "fetch-deb: $name $version from $suite"
 tmp=$(mktemp -d "$CACHE/debs-tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && apt-get "${apt_opts[@]}" download -qq "$name=$version" >/dev/null 2>"$tmp/err") \
+(cd "$tmp" && apt-get "${APT13[@]}" download -qq "$name=$version" >/dev/null 2>"$tmp/err") \
 	|| { cat "$tmp/err" >&2; echo "fetch-deb: ERROR: download of $name $version failed" >&2; exit 1; }
 rm -rf "$dest"; mkdir -p "$dest"
 dpkg-deb -x "$tmp"/*.deb "$dest"

@@ -9,7 +9,7 @@
 . /vimc-rs/tests/lib/v4l2.inc
 . /vimc-rs/tests/lib/compare.inc
 dump() { # $1: output file
-	media-ctl -d /dev/media0 -p | grep -Ev '\[fmt:|crop\.bounds|crop:\(' > "$1.graph"
+	media-ctl -d /dev/media0 -p | grep -Ev '\[(stream:[0-9]+ )?fmt:|crop\.bounds|crop:\(' > "$1.graph"
 	for v in /dev/video0 /dev/video1 /dev/video2; do
 		echo "== $v"
 		v4l2-ctl -d $v --all

@@ -4,7 +4,8 @@
 # exported by another capture node), 100 frames each, with sequence numbers
 # checked; GStreamer's v4l2src, 30 buffers, with caps of the configured
 # format (v4l2src otherwise asks for the largest size, which fails link
-# validation); libcamera's cam -l and a 10-frame capture; STREAMON with a
+# validation); libcamera's cam -l and a 10-frame capture, and 30 buffers
+# from GStreamer's libcamerasrc; STREAMON with a
 # mismatched link fails with EPIPE and the node streams once the format is
 # fixed. What fails with both drivers is reported; what works with C vimc
 # must work with vimc_rs.
@@ -80,6 +81,17 @@ run() {
 		echo "cam capture ok"
 	else
 		echo "cam capture FAIL"; tail -5 /tmp/cam.log >&2
+	fi
+	# GStreamer's libcamerasrc on that camera: 30 buffers of 160x120 RGB
+	# reach the sink, their offsets (frame sequence numbers) 0..29.
+	# (identity's EOS takes the place of buffer number eos-after.)
+	if gst-launch-1.0 -v libcamerasrc camera-name='platform/vimc.0 Sensor B' ! \
+		video/x-raw,width=160,height=120 ! identity eos-after=31 ! fakesink silent=false > /tmp/g.log 2>&1 &&
+		[ "$(sed -n 's/.*chain .*(fakesink0:sink) (57600 bytes, .* offset: \([0-9]*\),.*/\1/p' /tmp/g.log | tr '\n' ' ')" = \
+		  "$(seq 0 29 | tr '\n' ' ')" ]; then
+		echo "libcamerasrc ok"
+	else
+		echo "libcamerasrc FAIL"; tail -5 /tmp/g.log >&2
 	fi
 	setup || echo "setup FAIL"
 	# A link that does not match: EPIPE, then fixed, then streaming works.
