@@ -16,7 +16,8 @@ use crate::{
         FrameSizes,
     },
     sensor::FRAME_SIZES,
-    streamer, VimcShared,
+    stage::{boxed, stage_frame, Stage, StageKind},
+    VimcShared,
 };
 use kernel::{alloc::VVec, c_str, prelude::*, sync::Arc};
 
@@ -90,10 +91,9 @@ impl subdev::Driver for Debayer {
     }
 }
 
-impl Debayer {
+impl StageKind for Debayer {
     /// The debayer's part of a starting stream, from its active formats.
-    /// `last`: the stage writes into the capture buffers, not a frame of its own.
-    pub(crate) fn stage(&self, sd: &SubdevRef<'_>, last: bool) -> Result<DebayerStage> {
+    fn stage(&self, sd: &SubdevRef<'_>, last: bool) -> Result<KBox<dyn Stage>> {
         let (sink, src) =
             sd.with_active_state(|st| Ok::<_, Error>((st.format(SINK)?, st.format(SOURCE)?)))?;
         let sink_bpp = formats::by_code(sink.code).ok_or(EINVAL)?.bpp;
@@ -109,9 +109,9 @@ impl Debayer {
         if len < cfg.source_len() {
             return Err(EINVAL);
         }
-        Ok(DebayerStage {
+        boxed(DebayerStage {
             cfg,
-            out: streamer::stage_frame(len, last)?,
+            out: stage_frame(len, last)?,
             scratch: VVec::from_elem(0, frames::debayer_scratch_len(cfg.width), GFP_KERNEL)?,
             ctrls: self.ctrls.clone(),
         })
@@ -126,10 +126,10 @@ pub(crate) struct DebayerStage {
     ctrls: Arc<Values>,
 }
 
-impl DebayerStage {
+impl Stage for DebayerStage {
     /// Interpolates the sink frame `input` into RGB, into `out` if given,
     /// else into the stage's own frame.
-    pub(crate) fn process(&mut self, input: &[u8], out: Option<&mut [u8]>) {
+    fn process(&mut self, input: &[u8], out: Option<&mut [u8]>) {
         let win = self.ctrls.get(controls::CID_MEAN_WIN_SIZE) as u32;
         let out = match out {
             Some(o) => o,
@@ -139,7 +139,7 @@ impl DebayerStage {
     }
 
     /// The last frame made.
-    pub(crate) fn output(&self) -> &[u8] {
+    fn output(&self) -> &[u8] {
         &self.out
     }
 }

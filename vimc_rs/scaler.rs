@@ -14,7 +14,8 @@ use crate::{
         FrameSizes,
     },
     sensor::FRAME_SIZES,
-    streamer, VimcShared,
+    stage::{boxed, stage_frame, Stage, StageKind},
+    VimcShared,
 };
 use kernel::{alloc::VVec, prelude::*};
 
@@ -89,10 +90,9 @@ impl subdev::Driver for Scaler {
     }
 }
 
-impl Scaler {
+impl StageKind for Scaler {
     /// The scaler's part of a starting stream, from its active formats and crop.
-    /// `last`: the stage writes into the capture buffers, not a frame of its own.
-    pub(crate) fn stage(&self, sd: &SubdevRef<'_>, last: bool) -> Result<ScalerStage> {
+    fn stage(&self, sd: &SubdevRef<'_>, last: bool) -> Result<KBox<dyn Stage>> {
         let (sink, src, crop) = sd.with_active_state(|st| {
             Ok::<_, Error>((st.format(SINK)?, st.format(SOURCE)?, st.crop(SINK)?))
         })?;
@@ -114,9 +114,9 @@ impl Scaler {
         if !cfg.is_valid() {
             return Err(EINVAL);
         }
-        Ok(ScalerStage {
+        boxed(ScalerStage {
             cfg,
-            out: streamer::stage_frame(cfg.source_len(), last)?,
+            out: stage_frame(cfg.source_len(), last)?,
         })
     }
 }
@@ -127,10 +127,10 @@ pub(crate) struct ScalerStage {
     out: VVec<u8>,
 }
 
-impl ScalerStage {
+impl Stage for ScalerStage {
     /// Crops and scales the sink frame `input`, into `out` if given, else
     /// into the stage's own frame.
-    pub(crate) fn process(&mut self, input: &[u8], out: Option<&mut [u8]>) {
+    fn process(&mut self, input: &[u8], out: Option<&mut [u8]>) {
         match out {
             Some(o) => self.cfg.process(input, o),
             None => self.cfg.process(input, &mut self.out),
@@ -138,7 +138,7 @@ impl ScalerStage {
     }
 
     /// The last frame made.
-    pub(crate) fn output(&self) -> &[u8] {
+    fn output(&self) -> &[u8] {
         &self.out
     }
 }

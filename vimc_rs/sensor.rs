@@ -18,7 +18,8 @@ use crate::{
         v4l2_device::Registration,
         FrameSizes,
     },
-    streamer, VimcShared,
+    stage::{boxed, stage_frame, Stage, StageKind},
+    VimcShared,
 };
 use kernel::{alloc::VVec, c_str, prelude::*, sync::Arc};
 
@@ -206,11 +207,10 @@ impl subdev::Driver for Sensor {
     }
 }
 
-impl Sensor {
+impl StageKind for Sensor {
     /// The sensor's part of a starting stream: a pattern generator set to
     /// the active format, as C vimc's `s_stream(1)` does.
-    /// `last`: the stage draws into the capture buffers, not a frame of its own.
-    pub(crate) fn stage(&self, sd: &SubdevRef<'_>, last: bool) -> Result<SensorStage> {
+    fn stage(&self, sd: &SubdevRef<'_>, last: bool) -> Result<KBox<dyn Stage>> {
         let fmt = sd.with_active_state(|st| st.format(0))?;
         let map = formats::by_code(fmt.code).ok_or(EINVAL)?;
         let bytesperline = fmt.width * map.bpp;
@@ -233,9 +233,9 @@ impl Sensor {
         if tpg.frame_len() > len {
             return Err(EINVAL);
         }
-        Ok(SensorStage {
+        boxed(SensorStage {
             tpg,
-            frame: streamer::stage_frame(len, last)?,
+            frame: stage_frame(len, last)?,
             ctrls: self.ctrls.clone(),
             size: (fmt.width, fmt.height),
             start_ns: ktime_get_ns(),
@@ -252,10 +252,11 @@ pub(crate) struct SensorStage {
     start_ns: u64,
 }
 
-impl SensorStage {
+impl Stage for SensorStage {
     /// Draws the next frame, with the on-screen text the control asks for,
-    /// into `out` if given, else into the stage's own frame.
-    pub(crate) fn process(&mut self, out: Option<&mut [u8]>) {
+    /// into `out` if given, else into the stage's own frame (a source: no
+    /// input).
+    fn process(&mut self, _input: &[u8], out: Option<&mut [u8]>) {
         let c = &self.ctrls;
         // Control values only change what the generator draws next; the
         // setters do nothing for unchanged values.
@@ -319,18 +320,20 @@ impl SensorStage {
     /// How long the streamer waits after each frame, in jiffies: by the
     /// sensor's timing controls, read each frame as C vimc does.
     #[cfg(vimc_sensor_timing)]
-    pub(crate) fn frame_interval(&self) -> u64 {
+    fn frame_interval(&self) -> Option<u64> {
         let vblank = self.ctrls.get(cid::VBLANK);
-        crate::media::kthread::nsecs_to_jiffies(timing::interval_ns(
-            self.size.0,
-            self.size.1,
-            vblank,
-        ))
-        .max(1)
+        Some(
+            crate::media::kthread::nsecs_to_jiffies(timing::interval_ns(
+                self.size.0,
+                self.size.1,
+                vblank,
+            ))
+            .max(1),
+        )
     }
 
     /// The last frame drawn.
-    pub(crate) fn output(&self) -> &[u8] {
+    fn output(&self) -> &[u8] {
         &self.frame
     }
 }

@@ -8,48 +8,20 @@
 //! is taken per frame and nothing depends on an entity's lifetime.
 
 use crate::{
-    debayer::{Debayer, DebayerStage},
+    kinds,
     media::{
         kthread::{self, Thread, Work},
         pipeline::{Started, SubdevRef},
         video_device::{Frames, StreamStart},
     },
-    scaler::{Scaler, ScalerStage},
-    sensor::{Sensor, SensorStage},
+    stage::Stage,
 };
-use kernel::{alloc::VVec, c_str, prelude::*};
-
-/// One entity's work on a frame.
-enum Stage {
-    Sensor(SensorStage),
-    Debayer(DebayerStage),
-    Scaler(ScalerStage),
-}
-
-impl Stage {
-    /// Makes the stage's frame from `input` (the previous stage's), into
-    /// `out` if given, else into its own frame.
-    fn process(&mut self, input: &[u8], out: Option<&mut [u8]>) {
-        match self {
-            Stage::Sensor(s) => s.process(out),
-            Stage::Debayer(s) => s.process(input, out),
-            Stage::Scaler(s) => s.process(input, out),
-        }
-    }
-
-    fn output(&self) -> &[u8] {
-        match self {
-            Stage::Sensor(s) => s.output(),
-            Stage::Debayer(s) => s.output(),
-            Stage::Scaler(s) => s.output(),
-        }
-    }
-}
+use kernel::{c_str, prelude::*};
 
 /// What the thread owns.
 struct Streamer {
     /// Source first.
-    stages: KVec<Stage>,
+    stages: KVec<KBox<dyn Stage>>,
     frames: Frames,
 }
 
@@ -69,7 +41,7 @@ impl Streamer {
         let last = self.stages.len().saturating_sub(1);
         for i in 0..self.stages.len() {
             let (done, rest) = self.stages.split_at_mut(i);
-            let input = done.last().map_or(&[][..], Stage::output);
+            let input = done.last().map_or(&[][..], |s| s.output());
             let out = if i == last { Some(&mut *data) } else { None };
             rest[0].process(input, out);
         }
@@ -82,10 +54,10 @@ impl Streamer {
     /// The wait after each frame: as the sensor's timing controls say.
     #[cfg(vimc_sensor_timing)]
     fn interval(&self) -> u64 {
-        match self.stages.first() {
-            Some(Stage::Sensor(s)) => s.frame_interval(),
-            _ => (kthread::hz() / 30).max(1),
-        }
+        self.stages
+            .first()
+            .and_then(|s| s.frame_interval())
+            .unwrap_or((kthread::hz() / 30).max(1))
     }
 
     /// The wait after each frame: C vimc's HZ / 60.
@@ -116,29 +88,6 @@ impl Work for Streamer {
 pub(crate) struct Stream {
     _thread: Thread<Streamer>,
     _started: Started,
-}
-
-/// A stage's own output frame of `len` bytes, or none for the last stage,
-/// which writes into the capture buffers.
-pub(crate) fn stage_frame(len: usize, last: bool) -> Result<VVec<u8>> {
-    Ok(if last {
-        VVec::new()
-    } else {
-        VVec::from_elem(0, len, GFP_KERNEL)?
-    })
-}
-
-/// The stage of one upstream subdev, by its entity type.
-fn stage_of(sd: &SubdevRef<'_>, last: bool) -> Result<Stage> {
-    if let Some(s) = sd.data::<Sensor>() {
-        Ok(Stage::Sensor(s.stage(sd, last)?))
-    } else if let Some(d) = sd.data::<Debayer>() {
-        Ok(Stage::Debayer(d.stage(sd, last)?))
-    } else if let Some(s) = sd.data::<Scaler>() {
-        Ok(Stage::Scaler(s.stage(sd, last)?))
-    } else {
-        Err(EINVAL)
-    }
 }
 
 /// The longest pipeline C vimc walks.
@@ -173,7 +122,7 @@ pub(crate) fn start(ctx: StreamStart<'_>) -> Result<Stream> {
     let mut stages = KVec::with_capacity(upstream.len(), GFP_KERNEL)?;
     // Source first; the nearest subdev is the last stage.
     for (i, sd) in upstream.iter().enumerate().rev() {
-        stages.push(stage_of(sd, i == 0)?, GFP_KERNEL)?;
+        stages.push(kinds::stage_of(sd, i == 0)?, GFP_KERNEL)?;
     }
     let streamer = Streamer {
         stages,

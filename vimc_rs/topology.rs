@@ -4,43 +4,38 @@
 //! links between them, as in C vimc of 6.12.
 
 use crate::{
-    capture, debayer, lens,
+    kinds::{self, Kind},
     media::{async_graph::Bound, v4l2_device::Registration},
-    scaler, sensor, VimcShared,
+    VimcShared,
 };
 use kernel::{c_str, prelude::*};
-
-/// Creates one entity and registers it (or, for a sensor, adds the bound
-/// one of that name); returns its index in the graph.
-pub(crate) type AddFn =
-    fn(&mut Registration<VimcShared>, &'static CStr, &[Bound<'_>]) -> Result<usize>;
 
 /// One entity of the graph.
 pub(crate) struct Entity {
     /// Entity name, as `media-ctl -p` shows it.
     pub(crate) name: &'static CStr,
-    /// Its type's constructor.
-    pub(crate) add: AddFn,
+    /// Its kind.
+    pub(crate) kind: &'static Kind,
 }
 
-const fn ent(name: &'static CStr, add: AddFn) -> Entity {
-    Entity { name, add }
+const fn ent(name: &'static CStr, kind: &'static Kind) -> Entity {
+    Entity { name, kind }
 }
 
 /// Entities in creation order; the index is the entity's id in links.
 pub(crate) const ENTITIES: &[Entity] = &[
-    ent(c_str!("Sensor A"), sensor::add),
-    ent(c_str!("Sensor B"), sensor::add),
-    ent(c_str!("Debayer A"), debayer::add),
-    ent(c_str!("Debayer B"), debayer::add),
-    ent(c_str!("Raw Capture 0"), capture::add),
-    ent(c_str!("Raw Capture 1"), capture::add),
+    ent(c_str!("Sensor A"), &kinds::SENSOR),
+    ent(c_str!("Sensor B"), &kinds::SENSOR),
+    ent(c_str!("Debayer A"), &kinds::DEBAYER),
+    ent(c_str!("Debayer B"), &kinds::DEBAYER),
+    ent(c_str!("Raw Capture 0"), &kinds::CAPTURE),
+    ent(c_str!("Raw Capture 1"), &kinds::CAPTURE),
     // A sensor, as in C vimc (which has no input entity yet).
-    ent(c_str!("RGB/YUV Input"), sensor::add),
-    ent(c_str!("Scaler"), scaler::add),
-    ent(c_str!("RGB/YUV Capture"), capture::add),
-    ent(c_str!("Lens A"), lens::add),
-    ent(c_str!("Lens B"), lens::add),
+    ent(c_str!("RGB/YUV Input"), &kinds::SENSOR),
+    ent(c_str!("Scaler"), &kinds::SCALER),
+    ent(c_str!("RGB/YUV Capture"), &kinds::CAPTURE),
+    ent(c_str!("Lens A"), &kinds::LENS),
+    ent(c_str!("Lens B"), &kinds::LENS),
 ];
 
 const SENSOR_A: usize = 0;
@@ -82,7 +77,7 @@ pub(crate) const ANCILLARY_LINKS: &[(usize, usize)] = &[(SENSOR_A, LENS_A), (SEN
 /// first, then links.
 pub(crate) fn build(reg: &mut Registration<VimcShared>, bound: &[Bound<'_>]) -> Result {
     for (i, e) in ENTITIES.iter().enumerate() {
-        let index = (e.add)(reg, e.name, bound)?;
+        let index = (e.kind.add)(reg, e.name, bound)?;
         // Links refer to entities by table position.
         if index != i {
             return Err(EINVAL);

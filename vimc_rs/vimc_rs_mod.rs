@@ -27,9 +27,11 @@ mod frames;
 mod capture;
 mod controls;
 mod debayer;
+mod kinds;
 mod lens;
 mod scaler;
 mod sensor;
+mod stage;
 mod streamer;
 mod topology;
 

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The entity kinds: one file each, and one row here.
+
+use crate::{
+    capture, debayer, lens,
+    media::{async_graph::Bound, pipeline::SubdevRef, v4l2_device::Registration},
+    scaler, sensor,
+    stage::{stage_fn, Stage, StageFn},
+    VimcShared,
+};
+use kernel::prelude::*;
+
+/// Creates one entity of a kind and registers it (or, for a sensor, adds
+/// the bound one of that name); returns its index in the graph.
+pub(crate) type AddFn =
+    fn(&mut Registration<VimcShared>, &'static CStr, &[Bound<'_>]) -> Result<usize>;
+
+/// An entity kind.
+pub(crate) struct Kind {
+    /// Its constructor.
+    pub(crate) add: AddFn,
+    /// Its part in a stream, for a kind whose subdevs stream.
+    pub(crate) stage: Option<StageFn>,
+}
+
+pub(crate) const SENSOR: Kind = Kind {
+    add: sensor::add,
+    stage: Some(stage_fn::<sensor::Sensor>),
+};
+pub(crate) const DEBAYER: Kind = Kind {
+    add: debayer::add,
+    stage: Some(stage_fn::<debayer::Debayer>),
+};
+pub(crate) const SCALER: Kind = Kind {
+    add: scaler::add,
+    stage: Some(stage_fn::<scaler::Scaler>),
+};
+pub(crate) const CAPTURE: Kind = Kind {
+    add: capture::add,
+    stage: None,
+};
+pub(crate) const LENS: Kind = Kind {
+    add: lens::add,
+    stage: None,
+};
+
+/// Every kind.
+const KINDS: &[&Kind] = &[&SENSOR, &DEBAYER, &SCALER, &CAPTURE, &LENS];
+
+/// The stage of one subdev upstream of a starting stream, by its kind;
+/// -EINVAL for a subdev of no streaming kind.
+pub(crate) fn stage_of(sd: &SubdevRef<'_>, last: bool) -> Result<KBox<dyn Stage>> {
+    KINDS
+        .iter()
+        .filter_map(|k| k.stage)
+        .find_map(|f| f(sd, last))
+        .unwrap_or(Err(EINVAL))
+}

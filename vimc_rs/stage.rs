@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! What an entity kind gives a stream: a stage, its work on each frame. The
+//! streamer runs stages without knowing their kinds (`kinds.rs` lists the
+//! kinds that have one).
+
+use crate::media::{pipeline::SubdevRef, subdev};
+use kernel::{alloc::VVec, prelude::*};
+
+/// One entity's work on each frame of a running stream, owned by the
+/// streamer's thread.
+pub(crate) trait Stage: Send {
+    /// Makes the stage's frame from `input` (the previous stage's output,
+    /// empty for a source): into `out` if given (the last stage writes
+    /// into the capture buffer), else into the stage's own frame.
+    fn process(&mut self, input: &[u8], out: Option<&mut [u8]>);
+
+    /// The frame `process` made last into the stage's own frame.
+    fn output(&self) -> &[u8];
+
+    /// For a source: how long the streamer waits after each frame, in
+    /// jiffies, as the source's timing says; `None` for the default. (Only
+    /// where sensors have timing controls, as C vimc has on 7.x.)
+    #[cfg(vimc_sensor_timing)]
+    fn frame_interval(&self) -> Option<u64> {
+        None
+    }
+}
+
+/// An entity kind whose subdevs take part in streams.
+pub(crate) trait StageKind: subdev::Driver {
+    /// The subdev's stage for a starting stream, from its active state.
+    /// `last`: the stage writes into the capture buffers, not a frame of
+    /// its own.
+    fn stage(&self, sd: &SubdevRef<'_>, last: bool) -> Result<KBox<dyn Stage>>;
+}
+
+/// The stage of `sd` if it is of one kind, else `None`.
+pub(crate) type StageFn = fn(&SubdevRef<'_>, bool) -> Option<Result<KBox<dyn Stage>>>;
+
+/// The [`StageFn`] of the kind `K`.
+pub(crate) fn stage_fn<K: StageKind>(
+    sd: &SubdevRef<'_>,
+    last: bool,
+) -> Option<Result<KBox<dyn Stage>>> {
+    sd.data::<K>().map(|k| k.stage(sd, last))
+}
+
+/// `stage` on the heap, for the streamer.
+pub(crate) fn boxed(stage: impl Stage + 'static) -> Result<KBox<dyn Stage>> {
+    let raw = KBox::into_raw(KBox::new(stage, GFP_KERNEL)?);
+    let raw: *mut dyn Stage = raw;
+    // SAFETY: `raw` is the pointer `KBox::into_raw` just gave up, only
+    // unsized to the trait object (6.12's `KBox` has no unsizing
+    // coercion): the same allocation, from the same allocator, owned by
+    // nothing else.
+    Ok(unsafe { KBox::from_raw(raw) })
+}
+
+/// A stage's own output frame of `len` bytes, or none for the last stage,
+/// which writes into the capture buffers.
+pub(crate) fn stage_frame(len: usize, last: bool) -> Result<VVec<u8>> {
+    Ok(if last {
+        VVec::new()
+    } else {
+        VVec::from_elem(0, len, GFP_KERNEL)?
+    })
+}
