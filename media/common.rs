@@ -92,6 +92,32 @@ pub(crate) mod compat {
         }
     }
 
+    /// `$b`, a `KBox<T>`, as a `KBox<$u>`, `$u` a trait object `T`
+    /// implements (`dyn Trait`): a coercion on 7.x, where `KBox` is
+    /// `CoercePointee`; 6.12's `KBox` cannot unsize, so there the pointer is
+    /// unsized on its way out and back.
+    #[allow(unused_macros)]
+    macro_rules! kbox_unsize {
+        ($b:expr => $u:ty) => {{
+            #[cfg(kernel_7)]
+            let unsized_box: ::kernel::alloc::KBox<$u> = $b;
+            #[cfg(not(kernel_7))]
+            let unsized_box = {
+                let sized_box = $b;
+                let raw = ::kernel::alloc::KBox::into_raw(sized_box);
+                let raw: *mut $u = raw;
+                // SAFETY: `raw` is what `KBox::into_raw` just gave up, only
+                // unsized (same address, `T`'s vtable for the trait): the
+                // same allocation from the same allocator, owned by
+                // nothing else, and `KBox<$u>` frees it with `T`'s size
+                // and alignment read from that vtable.
+                unsafe { ::kernel::alloc::KBox::<$u>::from_raw(raw) }
+            };
+            unsized_box
+        }};
+    }
+    pub(crate) use kbox_unsize;
+
     /// The string's bytes without the NUL.
     pub(crate) fn cstr_bytes(s: &CStr) -> &[u8] {
         #[cfg(kernel_7)]

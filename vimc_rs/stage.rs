@@ -4,7 +4,7 @@
 //! streamer runs stages without knowing their kinds (`kinds.rs` lists the
 //! kinds that have one).
 
-use crate::media::{pipeline::SubdevRef, subdev};
+use crate::media::{compat::kbox_unsize, pipeline::SubdevRef, subdev};
 use kernel::{alloc::VVec, prelude::*};
 
 /// One entity's work on each frame of a running stream, owned by the
@@ -48,13 +48,7 @@ pub(crate) fn stage_fn<K: StageKind>(
 
 /// `stage` on the heap, for the streamer.
 pub(crate) fn boxed(stage: impl Stage + 'static) -> Result<KBox<dyn Stage>> {
-    let raw = KBox::into_raw(KBox::new(stage, GFP_KERNEL)?);
-    let raw: *mut dyn Stage = raw;
-    // SAFETY: `raw` is the pointer `KBox::into_raw` just gave up, only
-    // unsized to the trait object (6.12's `KBox` has no unsizing
-    // coercion): the same allocation, from the same allocator, owned by
-    // nothing else.
-    Ok(unsafe { KBox::from_raw(raw) })
+    Ok(kbox_unsize!(KBox::new(stage, GFP_KERNEL)? => dyn Stage))
 }
 
 /// A stage's own output frame of `len` bytes, or none for the last stage,
