@@ -8,4 +8,5 @@
 
 pub mod formats;
 pub mod frames;
+pub mod graph;
 pub mod v4l2;

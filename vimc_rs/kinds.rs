@@ -4,7 +4,12 @@
 
 use crate::{
     capture, debayer, lens,
-    media::{async_graph::Bound, pipeline::SubdevRef, v4l2_device::Registration},
+    media::{
+        async_graph::Bound,
+        pipeline::SubdevRef,
+        subdev::{self, Driver},
+        v4l2_device::Registration,
+    },
     scaler, sensor,
     stage::{stage_fn, Stage, StageFn},
     VimcShared,
@@ -18,6 +23,8 @@ pub(crate) type AddFn =
 
 /// An entity kind.
 pub(crate) struct Kind {
+    /// Its pads' flags (`MEDIA_PAD_FL_*`), in pad order.
+    pub(crate) pads: &'static [u32],
     /// Its constructor.
     pub(crate) add: AddFn,
     /// Its part in a stream, for a kind whose subdevs stream.
@@ -25,22 +32,28 @@ pub(crate) struct Kind {
 }
 
 pub(crate) const SENSOR: Kind = Kind {
+    pads: sensor::Sensor::PADS,
     add: sensor::add,
     stage: Some(stage_fn::<sensor::Sensor>),
 };
 pub(crate) const DEBAYER: Kind = Kind {
+    pads: debayer::Debayer::PADS,
     add: debayer::add,
     stage: Some(stage_fn::<debayer::Debayer>),
 };
 pub(crate) const SCALER: Kind = Kind {
+    pads: scaler::Scaler::PADS,
     add: scaler::add,
     stage: Some(stage_fn::<scaler::Scaler>),
 };
 pub(crate) const CAPTURE: Kind = Kind {
+    // Its video node's one pad.
+    pads: &[subdev::pad::SINK],
     add: capture::add,
     stage: None,
 };
 pub(crate) const LENS: Kind = Kind {
+    pads: lens::Lens::PADS,
     add: lens::add,
     stage: None,
 };

@@ -1,96 +1,314 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The media graph as data: the entities probe creates, in order, and the
-//! links between them, as in C vimc of 6.12.
+//! The media graph as a value: entities and links by name, checked as they
+//! are added, and C vimc's graph (6.12's) as one such value.
 
 use crate::{
+    graph::{self, End, GraphError, LinkDesc, PadDir, Side},
     kinds::{self, Kind},
-    media::{async_graph::Bound, v4l2_device::Registration},
+    media::{async_graph::Bound, compat::cstr_bytes, subdev, v4l2_device::Registration},
     VimcShared,
 };
 use kernel::{c_str, prelude::*};
-
-/// One entity of the graph.
-pub(crate) struct Entity {
-    /// Entity name, as `media-ctl -p` shows it.
-    pub(crate) name: &'static CStr,
-    /// Its kind.
-    pub(crate) kind: &'static Kind,
-}
-
-const fn ent(name: &'static CStr, kind: &'static Kind) -> Entity {
-    Entity { name, kind }
-}
-
-/// Entities in creation order; the index is the entity's id in links.
-pub(crate) const ENTITIES: &[Entity] = &[
-    ent(c_str!("Sensor A"), &kinds::SENSOR),
-    ent(c_str!("Sensor B"), &kinds::SENSOR),
-    ent(c_str!("Debayer A"), &kinds::DEBAYER),
-    ent(c_str!("Debayer B"), &kinds::DEBAYER),
-    ent(c_str!("Raw Capture 0"), &kinds::CAPTURE),
-    ent(c_str!("Raw Capture 1"), &kinds::CAPTURE),
-    // A sensor, as in C vimc (which has no input entity yet).
-    ent(c_str!("RGB/YUV Input"), &kinds::SENSOR),
-    ent(c_str!("Scaler"), &kinds::SCALER),
-    ent(c_str!("RGB/YUV Capture"), &kinds::CAPTURE),
-    ent(c_str!("Lens A"), &kinds::LENS),
-    ent(c_str!("Lens B"), &kinds::LENS),
-];
-
-const SENSOR_A: usize = 0;
-const SENSOR_B: usize = 1;
-const DEBAYER_A: usize = 2;
-const DEBAYER_B: usize = 3;
-const RAW_CAPTURE_0: usize = 4;
-const RAW_CAPTURE_1: usize = 5;
-const RGB_YUV_INPUT: usize = 6;
-const SCALER: usize = 7;
-const RGB_YUV_CAPTURE: usize = 8;
-const LENS_A: usize = 9;
-const LENS_B: usize = 10;
 
 /// `MEDIA_LNK_FL_ENABLED`.
 pub(crate) const ENABLED: u32 = 1;
 /// `MEDIA_LNK_FL_IMMUTABLE`.
 pub(crate) const IMMUTABLE: u32 = 2;
 
-/// A data link: (source entity, source pad, sink entity, sink pad, flags).
-pub(crate) type DataLink = (usize, u16, usize, u16, u32);
+/// One entity of a topology.
+struct Entity {
+    /// Entity name, as `media-ctl -p` shows it.
+    name: &'static CStr,
+    kind: &'static Kind,
+}
 
-/// Data links, in creation order.
-pub(crate) const DATA_LINKS: &[DataLink] = &[
-    (SENSOR_A, 0, DEBAYER_A, 0, ENABLED | IMMUTABLE),
-    (SENSOR_A, 0, RAW_CAPTURE_0, 0, ENABLED | IMMUTABLE),
-    (SENSOR_B, 0, DEBAYER_B, 0, ENABLED | IMMUTABLE),
-    (SENSOR_B, 0, RAW_CAPTURE_1, 0, ENABLED | IMMUTABLE),
-    (DEBAYER_A, 1, SCALER, 0, ENABLED),
-    (DEBAYER_B, 1, SCALER, 0, 0),
-    (RGB_YUV_INPUT, 0, SCALER, 0, 0),
-    (SCALER, 1, RGB_YUV_CAPTURE, 0, ENABLED | IMMUTABLE),
-];
+/// A data link, between entities by their index in the topology.
+struct Link {
+    source: (usize, u16),
+    sink: (usize, u16),
+    flags: u32,
+}
 
-/// Ancillary links: (primary entity, ancillary entity).
-pub(crate) const ANCILLARY_LINKS: &[(usize, usize)] = &[(SENSOR_A, LENS_A), (SENSOR_B, LENS_B)];
+/// A media graph to build: entities in creation order (which gives their
+/// ids), data links and ancillary links in creation order.
+///
+/// # Invariants
+///
+/// Entity names are unique; every link names entities of `entities`.
+pub(crate) struct Topology {
+    entities: KVec<Entity>,
+    links: KVec<Link>,
+    /// (primary, ancillary).
+    ancillary: KVec<(usize, usize)>,
+}
 
-/// Creates the whole graph on `reg` with the `bound` sensors, entities
-/// first, then links.
-pub(crate) fn build(reg: &mut Registration<VimcShared>, bound: &[Bound<'_>]) -> Result {
-    for (i, e) in ENTITIES.iter().enumerate() {
-        let index = (e.kind.add)(reg, e.name, bound)?;
-        // Links refer to entities by table position.
-        if index != i {
-            return Err(EINVAL);
+impl Topology {
+    /// An empty topology.
+    pub(crate) fn new() -> Self {
+        // INVARIANT: no entities, no links.
+        Self {
+            entities: KVec::new(),
+            links: KVec::new(),
+            ancillary: KVec::new(),
         }
     }
-    for &(src, src_pad, sink, sink_pad, flags) in DATA_LINKS {
-        reg.link(src, src_pad, sink, sink_pad, flags)?;
+
+    fn index(&self, name: &CStr) -> Result<usize> {
+        self.entities
+            .iter()
+            .position(|e| cstr_bytes(e.name) == cstr_bytes(name))
+            .ok_or(ENOENT)
     }
-    for &(primary, ancillary) in ANCILLARY_LINKS {
-        reg.ancillary_link(primary, ancillary)?;
+
+    /// Adds an entity of `kind` called `name`; -EEXIST if the name is taken.
+    pub(crate) fn entity(&mut self, name: &'static CStr, kind: &'static Kind) -> Result {
+        if self.index(name).is_ok() {
+            return Err(EEXIST);
+        }
+        // INVARIANT: the name is new.
+        self.entities.push(Entity { name, kind }, GFP_KERNEL)?;
+        Ok(())
     }
-    Ok(())
+
+    /// Adds a data link from pad `source_pad` of `source` to pad `sink_pad`
+    /// of `sink`; -ENOENT if either entity is missing. (Whether the pads
+    /// exist, the media core checks when the graph is built.)
+    pub(crate) fn link(
+        &mut self,
+        source: &CStr,
+        source_pad: u16,
+        sink: &CStr,
+        sink_pad: u16,
+        flags: u32,
+    ) -> Result {
+        let link = Link {
+            source: (self.index(source)?, source_pad),
+            sink: (self.index(sink)?, sink_pad),
+            flags,
+        };
+        // INVARIANT: both ends are entities of the topology.
+        self.links.push(link, GFP_KERNEL)?;
+        Ok(())
+    }
+
+    /// Adds an ancillary link from `primary` to `ancillary`.
+    pub(crate) fn ancillary(&mut self, primary: &CStr, ancillary: &CStr) -> Result {
+        let pair = (self.index(primary)?, self.index(ancillary)?);
+        // INVARIANT: both ends are entities of the topology.
+        self.ancillary.push(pair, GFP_KERNEL)?;
+        Ok(())
+    }
+
+    fn name(&self, entity: usize) -> &CStr {
+        self.entities.get(entity).map_or(c_str!("?"), |e| e.name)
+    }
+
+    /// Checks the graph before anything of it is registered: the rules of
+    /// [`graph::validate`] for data links, and ancillary links from an
+    /// entity to another that has no pads (a lens). -EINVAL with one log
+    /// line naming the link if broken.
+    pub(crate) fn validate(&self) -> Result {
+        let mut links = KVec::with_capacity(self.links.len(), GFP_KERNEL)?;
+        for l in self.links.iter() {
+            let desc = LinkDesc {
+                source: End {
+                    entity: l.source.0,
+                    pad: l.source.1,
+                },
+                sink: End {
+                    entity: l.sink.0,
+                    pad: l.sink.1,
+                },
+                enabled: l.flags & ENABLED != 0,
+            };
+            links.push(desc, GFP_KERNEL)?;
+        }
+        let mut seen = KVec::from_elem(false, self.entities.len(), GFP_KERNEL)?;
+        let pad = |end: End| {
+            let flags = *self
+                .entities
+                .get(end.entity)?
+                .kind
+                .pads
+                .get(usize::from(end.pad))?;
+            Some(if flags & subdev::pad::SINK != 0 {
+                PadDir::Sink
+            } else {
+                PadDir::Source
+            })
+        };
+        if let Err(e) = graph::validate(self.entities.len(), pad, &links, &mut seen) {
+            self.report(e);
+            return Err(EINVAL);
+        }
+        for &(primary, ancillary) in self.ancillary.iter() {
+            if primary == ancillary || !self.entities[ancillary].kind.pads.is_empty() {
+                pr_err!(
+                    "ancillary link \"{}\" -> \"{}\": the ancillary entity must be another one, without pads\n",
+                    self.name(primary),
+                    self.name(ancillary)
+                );
+                return Err(EINVAL);
+            }
+        }
+        Ok(())
+    }
+
+    /// Logs what `e` says is wrong, naming the link by its ends.
+    fn report(&self, e: GraphError) {
+        let (link, what) = match e {
+            GraphError::Empty => {
+                pr_err!("the graph has no entities\n");
+                return;
+            }
+            GraphError::Scratch => {
+                pr_err!("graph check without scratch space\n");
+                return;
+            }
+            GraphError::NoEntity {
+                link,
+                side: Side::Source,
+            } => (link, "no such source entity"),
+            GraphError::NoEntity {
+                link,
+                side: Side::Sink,
+            } => (link, "no such sink entity"),
+            GraphError::NoPad {
+                link,
+                side: Side::Source,
+            } => (link, "the source has no such pad"),
+            GraphError::NoPad {
+                link,
+                side: Side::Sink,
+            } => (link, "the sink has no such pad"),
+            GraphError::WrongDirection {
+                link,
+                side: Side::Source,
+            } => (link, "not a source pad"),
+            GraphError::WrongDirection {
+                link,
+                side: Side::Sink,
+            } => (link, "not a sink pad"),
+            GraphError::SelfLink { link } => (link, "an entity linked to itself"),
+            GraphError::Cycle { link } => (link, "it closes a cycle"),
+            GraphError::SinkTaken { link, .. } => {
+                (link, "another enabled link enters that sink pad")
+            }
+            GraphError::Duplicate { link, .. } => (link, "those pads are already linked"),
+        };
+        let Some(l) = self.links.get(link) else {
+            return;
+        };
+        pr_err!(
+            "link \"{}\":{} -> \"{}\":{}: {}\n",
+            self.name(l.source.0),
+            l.source.1,
+            self.name(l.sink.0),
+            l.sink.1,
+            what
+        );
+    }
+
+    /// Creates the whole graph on `reg` with the `bound` sensors, entities
+    /// first, then links.
+    pub(crate) fn build(&self, reg: &mut Registration<VimcShared>, bound: &[Bound<'_>]) -> Result {
+        self.validate()?;
+        for (i, e) in self.entities.iter().enumerate() {
+            let index = (e.kind.add)(reg, e.name, bound)?;
+            // Links refer to entities by their position here.
+            if index != i {
+                return Err(EINVAL);
+            }
+        }
+        for l in self.links.iter() {
+            reg.link(l.source.0, l.source.1, l.sink.0, l.sink.1, l.flags)?;
+        }
+        for &(primary, ancillary) in self.ancillary.iter() {
+            reg.ancillary_link(primary, ancillary)?;
+        }
+        Ok(())
+    }
+
+    /// C vimc's graph, entity for entity and link for link in its order.
+    pub(crate) fn c_vimc() -> Result<Self> {
+        let mut t = Self::new();
+        for &(name, kind) in C_VIMC_ENTITIES {
+            t.entity(name, kind)?;
+        }
+        for &(source, source_pad, sink, sink_pad, flags) in C_VIMC_LINKS {
+            t.link(source, source_pad, sink, sink_pad, flags)?;
+        }
+        for &(primary, ancillary) in C_VIMC_ANCILLARY {
+            t.ancillary(primary, ancillary)?;
+        }
+        Ok(t)
+    }
 }
+
+/// C vimc's entities, in its creation order.
+const C_VIMC_ENTITIES: &[(&CStr, &Kind)] = &[
+    (c_str!("Sensor A"), &kinds::SENSOR),
+    (c_str!("Sensor B"), &kinds::SENSOR),
+    (c_str!("Debayer A"), &kinds::DEBAYER),
+    (c_str!("Debayer B"), &kinds::DEBAYER),
+    (c_str!("Raw Capture 0"), &kinds::CAPTURE),
+    (c_str!("Raw Capture 1"), &kinds::CAPTURE),
+    // A sensor, as in C vimc (which has no input entity yet).
+    (c_str!("RGB/YUV Input"), &kinds::SENSOR),
+    (c_str!("Scaler"), &kinds::SCALER),
+    (c_str!("RGB/YUV Capture"), &kinds::CAPTURE),
+    (c_str!("Lens A"), &kinds::LENS),
+    (c_str!("Lens B"), &kinds::LENS),
+];
+
+/// C vimc's data links: source, source pad, sink, sink pad, flags.
+const C_VIMC_LINKS: &[(&CStr, u16, &CStr, u16, u32)] = &[
+    (
+        c_str!("Sensor A"),
+        0,
+        c_str!("Debayer A"),
+        0,
+        ENABLED | IMMUTABLE,
+    ),
+    (
+        c_str!("Sensor A"),
+        0,
+        c_str!("Raw Capture 0"),
+        0,
+        ENABLED | IMMUTABLE,
+    ),
+    (
+        c_str!("Sensor B"),
+        0,
+        c_str!("Debayer B"),
+        0,
+        ENABLED | IMMUTABLE,
+    ),
+    (
+        c_str!("Sensor B"),
+        0,
+        c_str!("Raw Capture 1"),
+        0,
+        ENABLED | IMMUTABLE,
+    ),
+    (c_str!("Debayer A"), 1, c_str!("Scaler"), 0, ENABLED),
+    (c_str!("Debayer B"), 1, c_str!("Scaler"), 0, 0),
+    (c_str!("RGB/YUV Input"), 0, c_str!("Scaler"), 0, 0),
+    (
+        c_str!("Scaler"),
+        1,
+        c_str!("RGB/YUV Capture"),
+        0,
+        ENABLED | IMMUTABLE,
+    ),
+];
+
+/// C vimc's ancillary links: primary, ancillary.
+const C_VIMC_ANCILLARY: &[(&CStr, &CStr)] = &[
+    (c_str!("Sensor A"), c_str!("Lens A")),
+    (c_str!("Sensor B"), c_str!("Lens B")),
+];
 
 /// The sensors, which are devices of their own: (device id, entity name,
 /// software node name).

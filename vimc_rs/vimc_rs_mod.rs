@@ -4,7 +4,8 @@
 //! by reference counts and release callbacks.
 //!
 //! Module init registers the `vimc` platform device and driver; probe builds
-//! the graph from [`topology::ENTITIES`]; remove (dropping [`Vimc`]) only
+//! C vimc's graph ([`topology::Topology::c_vimc`]) once its sensors have
+//! bound; remove (dropping [`Vimc`]) only
 //! unregisters. Memory goes when its last user goes: see `media/`.
 
 #[allow(dead_code)]
@@ -23,6 +24,11 @@ mod formats;
 #[allow(dead_code, unreachable_pub)]
 #[path = "../pixel/frames.rs"]
 mod frames;
+
+// Pure graph rules, shared with the host crate in pixel/.
+#[allow(dead_code, unreachable_pub)]
+#[path = "../pixel/graph.rs"]
+mod graph;
 
 mod capture;
 mod controls;
@@ -69,8 +75,8 @@ media::params::module_with_params! {
 /// Shared by all entities of one device instance.
 pub(crate) struct VimcShared;
 
-/// Builds vimc's graph once its sensors have bound.
-struct VimcGraph;
+/// Builds the device's graph once its sensors have bound.
+struct VimcGraph(topology::Topology);
 
 impl GraphBuilder<VimcShared> for VimcGraph {
     fn build(
@@ -79,7 +85,7 @@ impl GraphBuilder<VimcShared> for VimcGraph {
         bound: &[Bound<'_>],
     ) -> Result<Registration<VimcShared>> {
         let mut reg = Registration::on(device);
-        topology::build(&mut reg, bound)?;
+        self.0.build(&mut reg, bound)?;
         reg.register_nodes()?;
         Ok(reg)
     }
@@ -108,7 +114,7 @@ impl platform::Driver for VimcDriver {
         for &(_, _, name) in topology::SENSORS {
             nodes.push(swnode::find(name).ok_or(ENODEV)?, GFP_KERNEL)?;
         }
-        let graph = AsyncGraph::new(device, &nodes, VimcGraph)?;
+        let graph = AsyncGraph::new(device, &nodes, VimcGraph(topology::Topology::c_vimc()?))?;
         Ok(KBox::new(Vimc { _graph: graph }, GFP_KERNEL)?)
     }
 }
