@@ -5,6 +5,7 @@
  * it allowlists; everything else comes from kernel::bindings.
  */
 #include <linux/platform_device.h>
+#include <linux/configfs.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 #include <linux/fs.h>

@@ -118,6 +118,30 @@ pub(crate) mod compat {
     }
     pub(crate) use kbox_unsize;
 
+    /// Removes and returns `v[i]`, keeping the order of the rest (6.12's
+    /// `KVec` has no `remove`); `None` past the end.
+    #[allow(dead_code)]
+    pub(crate) fn kvec_remove<T>(v: &mut kernel::alloc::KVec<T>, i: usize) -> Option<T> {
+        if i >= v.len() {
+            return None;
+        }
+        #[cfg(kernel_7)]
+        return v.remove(i).ok();
+        #[cfg(not(kernel_7))]
+        {
+            v[i..].rotate_left(1);
+            let last = v.len() - 1;
+            // SAFETY: `last` is in bounds; the element there is moved out
+            // and the length cut to exclude it, so it is dropped once, by
+            // the caller.
+            unsafe {
+                let x = core::ptr::read(v.as_ptr().add(last));
+                v.set_len(last);
+                Some(x)
+            }
+        }
+    }
+
     /// The string's bytes without the NUL.
     pub(crate) fn cstr_bytes(s: &CStr) -> &[u8] {
         #[cfg(kernel_7)]

@@ -16,10 +16,14 @@ struct tpg_data;
 struct task_struct;
 struct video_device;
 struct v4l2_file_operations;
+struct configfs_subsystem;
+struct config_item_type;
 
 void rust_helper_v4l2_device_get(struct v4l2_device *v4l2_dev);
 int rust_helper_v4l2_subdev_init_finalize(struct v4l2_subdev *sd, struct lock_class_key *key);
 void rust_helper_video_lock_init(struct mutex *lock);
+void rust_helper_lockdep_register_key(struct lock_class_key *key);
+void rust_helper_lockdep_unregister_key(struct lock_class_key *key);
 bool rust_helper_video_register_failed(struct video_device *vdev,
 				       void (*free)(struct video_device *));
 int rust_helper_register_subdev_node(struct v4l2_subdev *sd, struct video_device *vdev,
@@ -28,6 +32,8 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd, struct video_device
 				     bool *released);
 void rust_helper_unregister_subdev_node(struct video_device *vdev);
 void rust_helper_video_lock_destroy(struct mutex *lock);
+void rust_helper_configfs_subsystem_init(struct configfs_subsystem *su, const char *name,
+					 const struct config_item_type *type);
 int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned int hint,
 				      struct lock_class_key *key);
 struct module;

@@ -33,6 +33,17 @@ int rust_helper_v4l2_subdev_init_finalize(struct v4l2_subdev *sd, struct lock_cl
 	return __v4l2_subdev_init_finalize(sd, "subdev->state_lock", key);
 }
 
+/* Dynamic lockdep keys (no-ops without lockdep, hence helpers). */
+void rust_helper_lockdep_register_key(struct lock_class_key *key)
+{
+	lockdep_register_key(key);
+}
+
+void rust_helper_lockdep_unregister_key(struct lock_class_key *key)
+{
+	lockdep_unregister_key(key);
+}
+
 /* One lockdep class for the ioctl locks of all video nodes of the module. */
 void rust_helper_video_lock_init(struct mutex *lock)
 {

@@ -9,6 +9,7 @@
 
 pub(crate) mod async_graph;
 pub(crate) mod bindings;
+pub(crate) mod configfs;
 pub(crate) mod ctrls;
 pub(crate) mod debugfs;
 pub(crate) mod ksyms;

@@ -6,7 +6,13 @@
 
 use super::{bindings, swnode::SoftwareNode};
 use core::marker::PhantomData;
-use kernel::{error::from_err_ptr, prelude::*, str::CStr, types::ForeignOwnable};
+use kernel::{
+    error::{from_err_ptr, to_result},
+    prelude::*,
+    str::CStr,
+    types::{ForeignOwnable, Opaque},
+    ThisModule,
+};
 
 /// A platform device, borrowed for the duration of a probe.
 ///
@@ -189,6 +195,73 @@ mod imp {
     }
 }
 
+/// A driver that binds every platform device of its name and does nothing,
+/// and that userspace cannot unbind (`suppress_bind_attrs`: no bind or
+/// unbind files): for devices a module creates and tears down itself
+/// ([`DeviceRegistration`]), on which the media and V4L2 cores want a
+/// bound driver (its name, its owner). Unregistered on drop, which unbinds
+/// the devices still there.
+///
+/// # Invariants
+///
+/// `drv` is registered from `new` until drop.
+pub(crate) struct HoldingDriver {
+    drv: Pin<KBox<Opaque<bindings::platform_driver>>>,
+}
+
+// SAFETY: a handle to the driver core's list, which has its own locking.
+unsafe impl Send for HoldingDriver {}
+// SAFETY: `&HoldingDriver` exposes nothing.
+unsafe impl Sync for HoldingDriver {}
+
+/// Accepts the device; there is nothing to set up or, without `remove`,
+/// to undo.
+///
+/// # Safety
+///
+/// None: it touches nothing (the driver core calls it with a valid device).
+unsafe extern "C" fn hold_probe(_pdev: *mut bindings::platform_device) -> kernel::ffi::c_int {
+    0
+}
+
+impl HoldingDriver {
+    /// Registers the driver `name` for `module`.
+    pub(crate) fn new(name: &'static CStr, module: &'static ThisModule) -> Result<Self> {
+        let drv = KBox::pin(Opaque::<bindings::platform_driver>::uninit(), GFP_KERNEL)?;
+        let p = drv.get();
+        // SAFETY: `p` is ours alone; an all-zero `platform_driver` is
+        // valid, then the fields we use are set.
+        unsafe {
+            core::ptr::write_bytes(p, 0, 1);
+            (*p).driver.name = name.as_char_ptr();
+            (*p).driver.suppress_bind_attrs = true;
+            (*p).probe = Some(hold_probe);
+        }
+        // SAFETY: `p` is initialized and lives in `drv` until `drop`; on
+        // 7.x the module's name (for its sysfs link) lives as long as it.
+        to_result(unsafe {
+            #[cfg(kernel_7)]
+            let ret = bindings::__platform_driver_register(
+                p,
+                module.as_ptr(),
+                (*module.as_ptr()).name.as_ptr().cast(),
+            );
+            #[cfg(not(kernel_7))]
+            let ret = bindings::__platform_driver_register(p, module.as_ptr());
+            ret
+        })?;
+        // INVARIANT: registered.
+        Ok(Self { drv })
+    }
+}
+
+impl Drop for HoldingDriver {
+    fn drop(&mut self) {
+        // SAFETY: registered (type invariant).
+        unsafe { bindings::platform_driver_unregister(self.drv.get()) };
+    }
+}
+
 /// A platform device we create, unregistered on drop.
 ///
 /// # Invariants
@@ -233,6 +306,25 @@ impl DeviceRegistration {
         // SAFETY: `info` is valid for the call; the core copies what it keeps.
         let pdev = from_err_ptr(unsafe { bindings::platform_device_register_full(&info) })?;
         Ok(Self { pdev })
+    }
+
+    /// Whether a driver is bound to the device (a [`HoldingDriver`] of its
+    /// name binds it while it is registered).
+    pub(crate) fn is_bound(&self) -> bool {
+        // SAFETY: `pdev` is registered, so valid (type invariant); the
+        // driver core sets `driver` under the device lock, a plain read of
+        // a pointer suffices for a yes or no right after registration.
+        !unsafe { (*self.pdev).dev.driver }.is_null()
+    }
+
+    /// The device, for as long as it is registered: to hang a device of
+    /// another bus or class on it (a `v4l2_device`).
+    pub(crate) fn device(&self) -> Device<'_> {
+        // INVARIANT: `pdev` is registered, and so valid, while `self` lives.
+        Device {
+            ptr: self.pdev,
+            _p: PhantomData,
+        }
     }
 }
 

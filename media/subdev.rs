@@ -219,24 +219,6 @@ impl State<'_> {
     }
 }
 
-/// A lockdep class for the locks of one entity type; define it as a
-/// `static` (lockdep requires static keys).
-pub(crate) struct LockClass(Opaque<bindings::lock_class_key>);
-
-// SAFETY: lockdep synchronizes its use of the key itself.
-unsafe impl Sync for LockClass {}
-
-impl LockClass {
-    /// A key for a `static`.
-    pub(crate) const fn new() -> Self {
-        Self(Opaque::uninit())
-    }
-
-    fn as_ptr(&self) -> *mut bindings::lock_class_key {
-        self.0.get()
-    }
-}
-
 /// An entity type implemented as a subdev. The pad operations are called
 /// with the state locked. Each operation a type leaves out is absent from
 /// its C ops table (`#[vtable]`), so the core answers for it as for any
@@ -252,10 +234,6 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
     /// Whether active formats and selections are refused (-EBUSY) while
     /// the subdev streams.
     const LOCKED_WHILE_STREAMING: bool = false;
-
-    /// The lock class of this type's state and control lock: one per type,
-    /// since link validation holds the locks of two linked subdevs.
-    fn lock_class() -> &'static LockClass;
 
     /// A control of [`Self::CONTROLS`] changed (called under the handler's lock).
     fn s_ctrl(&self, _id: u32, _val: i32) -> Result {
@@ -318,6 +296,10 @@ pub(crate) struct Subdev<T> {
     sd: Opaque<bindings::v4l2_subdev>,
     type_id: TypeId,
     hdl: Opaque<bindings::v4l2_ctrl_handler>,
+    /// The lockdep class of this subdev's state and control lock: one per
+    /// subdev, not per type, since link validation holds the locks of two
+    /// linked subdevs, which may be of one type (two scalers in a chain).
+    key: Opaque<bindings::lock_class_key>,
     pads: KVec<Opaque<bindings::media_pad>>,
     data: ManuallyDrop<T>,
 }
@@ -334,6 +316,7 @@ impl<T: Driver> Subdev<T> {
             sd: Opaque::uninit(),
             type_id: TypeId::of::<T>(),
             hdl: Opaque::uninit(),
+            key: Opaque::uninit(),
             pads,
             data: ManuallyDrop::new(data),
         })
@@ -622,6 +605,7 @@ unsafe extern "C" fn set_selection<T: Driver>(
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Stage {
     Bare,
+    Key,
     Controls,
     State,
 }
@@ -661,17 +645,18 @@ unsafe fn init<T: Driver>(
         (*sd).entity.ops = &ENTITY_OPS.0;
         copy_cstr(&mut (*sd).name, name);
     }
+    let key = s.key.get();
+    // SAFETY: `key` is ours, in memory that stays put until `Block`'s drop
+    // unregisters it (stage `Key`), after the lock that uses it is gone.
+    unsafe { bindings::rust_helper_lockdep_register_key(key) };
+    *stage = Stage::Key;
     // Each step is undone by `Block`'s drop up to the `Stage` reached.
     let mut setup = || -> Result {
         if !T::CONTROLS.is_empty() {
             *stage = Stage::Controls;
             // SAFETY: `hdl` is zeroed memory of ours.
             to_result(unsafe {
-                bindings::rust_helper_v4l2_ctrl_handler_init(
-                    hdl,
-                    T::CONTROLS.len() as u32,
-                    T::lock_class().as_ptr(),
-                )
+                bindings::rust_helper_v4l2_ctrl_handler_init(hdl, T::CONTROLS.len() as u32, key)
             })?;
             // SAFETY: `hdl` is initialized; the ops table is static.
             unsafe { ctrls::add(hdl, &Vtable::<T>::CTRL_OPS, T::CONTROLS)? };
@@ -694,9 +679,7 @@ unsafe fn init<T: Driver>(
         if Vtable::<T>::HAS_PAD_OPS {
             // The active state, filled by `init_state`.
             // SAFETY: the subdev, its pads and its ops are initialized.
-            to_result(unsafe {
-                bindings::rust_helper_v4l2_subdev_init_finalize(sd, T::lock_class().as_ptr())
-            })?;
+            to_result(unsafe { bindings::rust_helper_v4l2_subdev_init_finalize(sd, key) })?;
             *stage = Stage::State;
         }
         Ok(())
@@ -906,6 +889,10 @@ impl<T: Driver> Drop for Block<T> {
             }
             if stage >= Stage::Controls {
                 bindings::v4l2_ctrl_handler_free(self.s.hdl.get());
+            }
+            // Last: no lock of its class is left.
+            if stage >= Stage::Key {
+                bindings::rust_helper_lockdep_unregister_key(self.s.key.get());
             }
             ManuallyDrop::drop(&mut self.s.data);
         }

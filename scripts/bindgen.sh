@@ -25,6 +25,9 @@ ours=(
 	# A typedef of the kernel crate's poll_table_struct.
 	--allowlist-type 'poll_table'
 )
+# configfs: 7.x's kernel crate binds it (kernel::configfs), 6.12's does not.
+grep -q 'pub struct config_group ' "$objtree/rust/bindings/bindings_generated.rs" ||
+	ours+=(--allowlist-file '.*/include/linux/configfs\.h')
 # The kernel's cmd is a shell line with its own quoting: rebuild it with our
 # input, output and depfile, then let the shell parse it.
 cmd=${cmd/"$in_old"/"$header ${ours[*]@Q}"}

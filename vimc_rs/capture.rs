@@ -85,7 +85,7 @@ impl video_device::Driver for Capture {
 /// Adds a capture node called `name`.
 pub(crate) fn add(
     reg: &mut Registration<VimcShared>,
-    name: &'static CStr,
+    name: &CStr,
     _bound: &[Bound<'_>],
 ) -> Result<usize> {
     reg.add_video(name, Capture, PixFormat::DEFAULT)

@@ -11,7 +11,7 @@ use crate::{
         async_graph::Bound,
         ctrls::Def,
         pipeline::SubdevRef,
-        subdev::{self, LockClass, State, Which},
+        subdev::{self, State, Which},
         v4l2_device::Registration,
         FrameSizes,
     },
@@ -43,10 +43,6 @@ impl subdev::Driver for Debayer {
     const PADS: &'static [u32] = &[subdev::pad::SINK, subdev::pad::SOURCE];
     const CONTROLS: &'static [Def] = CONTROLS;
 
-    fn lock_class() -> &'static LockClass {
-        static CLASS: LockClass = LockClass::new();
-        &CLASS
-    }
     const LOCKED_WHILE_STREAMING: bool = true;
 
     fn s_ctrl(&self, id: u32, val: i32) -> Result {
@@ -147,7 +143,7 @@ impl Stage for DebayerStage {
 /// Adds a debayer called `name`.
 pub(crate) fn add(
     reg: &mut Registration<VimcShared>,
-    name: &'static CStr,
+    name: &CStr,
     _bound: &[Bound<'_>],
 ) -> Result<usize> {
     let ctrls = Values::new(CONTROLS)?;

@@ -7,7 +7,7 @@ use crate::{
     media::{
         async_graph::Bound,
         ctrls::{cid, Def},
-        subdev::{self, LockClass},
+        subdev,
         v4l2_device::Registration,
     },
     VimcShared,
@@ -32,11 +32,6 @@ impl subdev::Driver for Lens {
     const PADS: &'static [u32] = &[];
     const CONTROLS: &'static [Def] = CONTROLS;
 
-    fn lock_class() -> &'static LockClass {
-        static CLASS: LockClass = LockClass::new();
-        &CLASS
-    }
-
     fn s_ctrl(&self, id: u32, val: i32) -> Result {
         self.ctrls.set(id, val)
     }
@@ -45,7 +40,7 @@ impl subdev::Driver for Lens {
 /// Adds a lens called `name`.
 pub(crate) fn add(
     reg: &mut Registration<VimcShared>,
-    name: &'static CStr,
+    name: &CStr,
     _bound: &[Bound<'_>],
 ) -> Result<usize> {
     let ctrls = Values::new(CONTROLS)?;

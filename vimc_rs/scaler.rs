@@ -9,7 +9,7 @@ use crate::{
     media::{
         async_graph::Bound,
         pipeline::SubdevRef,
-        subdev::{self, target, LockClass, State, Which},
+        subdev::{self, target, State, Which},
         v4l2_device::Registration,
         FrameSizes,
     },
@@ -29,10 +29,6 @@ impl subdev::Driver for Scaler {
     const FUNCTION: u32 = subdev::function::PROC_VIDEO_SCALER;
     const PADS: &'static [u32] = &[subdev::pad::SINK, subdev::pad::SOURCE];
 
-    fn lock_class() -> &'static LockClass {
-        static CLASS: LockClass = LockClass::new();
-        &CLASS
-    }
     const LOCKED_WHILE_STREAMING: bool = true;
 
     fn init_state(&self, state: &mut State<'_>) -> Result {
@@ -146,7 +142,7 @@ impl Stage for ScalerStage {
 /// Adds a scaler called `name`.
 pub(crate) fn add(
     reg: &mut Registration<VimcShared>,
-    name: &'static CStr,
+    name: &CStr,
     _bound: &[Bound<'_>],
 ) -> Result<usize> {
     reg.add_subdev(name, Scaler)

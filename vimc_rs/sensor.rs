@@ -13,7 +13,7 @@ use crate::{
         pipeline::SubdevRef,
         platform,
         subdev::AsyncRegistration,
-        subdev::{self, LockClass, State, Which},
+        subdev::{self, State, Which},
         tpg::{Tpg, TpgControls, TpgFormat},
         v4l2_device::Registration,
         FrameSizes,
@@ -155,11 +155,6 @@ impl subdev::Driver for Sensor {
     const PADS: &'static [u32] = &[subdev::pad::SOURCE];
     const CONTROLS: &'static [Def] = CONTROLS;
     const LOCKED_WHILE_STREAMING: bool = true;
-
-    fn lock_class() -> &'static LockClass {
-        static CLASS: LockClass = LockClass::new();
-        &CLASS
-    }
 
     fn s_ctrl(&self, id: u32, val: i32) -> Result {
         self.ctrls.set(id, val)
@@ -338,17 +333,24 @@ impl Stage for SensorStage {
     }
 }
 
-/// Adds the bound sensor called `name`.
+/// Adds the sensor called `name`: the bound one of that name (C vimc's
+/// device, whose sensors are devices of their own), else a new one (a
+/// configfs device's).
 pub(crate) fn add(
     reg: &mut Registration<VimcShared>,
-    name: &'static CStr,
+    name: &CStr,
     bound: &[Bound<'_>],
 ) -> Result<usize> {
-    bound
+    match bound
         .iter()
         .find(|b| cstr_bytes(b.name()) == cstr_bytes(name))
-        .ok_or(ENODEV)?
-        .add_to::<Sensor, _>(reg)
+    {
+        Some(b) => b.add_to::<Sensor, _>(reg),
+        None => {
+            let ctrls = Values::new(CONTROLS)?;
+            reg.add_subdev(name, Sensor { ctrls })
+        }
+    }
 }
 
 /// The sensor called `name` of the sensor device `dev`, registered with

@@ -3,13 +3,14 @@
 //! The media graph as a value: entities and links by name, checked as they
 //! are added, and C vimc's graph (6.12's) as one such value.
 
+use crate::media::compat::fmt;
 use crate::{
     graph::{self, End, GraphError, LinkDesc, PadDir, Side},
     kinds::{self, Kind},
     media::{async_graph::Bound, compat::cstr_bytes, subdev, v4l2_device::Registration},
     VimcShared,
 };
-use kernel::{c_str, prelude::*};
+use kernel::{c_str, prelude::*, str::CString};
 
 /// `MEDIA_LNK_FL_ENABLED`.
 pub(crate) const ENABLED: u32 = 1;
@@ -19,7 +20,7 @@ pub(crate) const IMMUTABLE: u32 = 2;
 /// One entity of a topology.
 struct Entity {
     /// Entity name, as `media-ctl -p` shows it.
-    name: &'static CStr,
+    name: CString,
     kind: &'static Kind,
 }
 
@@ -57,15 +58,16 @@ impl Topology {
     fn index(&self, name: &CStr) -> Result<usize> {
         self.entities
             .iter()
-            .position(|e| cstr_bytes(e.name) == cstr_bytes(name))
+            .position(|e| cstr_bytes(&e.name) == cstr_bytes(name))
             .ok_or(ENOENT)
     }
 
     /// Adds an entity of `kind` called `name`; -EEXIST if the name is taken.
-    pub(crate) fn entity(&mut self, name: &'static CStr, kind: &'static Kind) -> Result {
+    pub(crate) fn entity(&mut self, name: &CStr, kind: &'static Kind) -> Result {
         if self.index(name).is_ok() {
             return Err(EEXIST);
         }
+        let name = CString::try_from_fmt(fmt!("{}", name))?;
         // INVARIANT: the name is new.
         self.entities.push(Entity { name, kind }, GFP_KERNEL)?;
         Ok(())
@@ -101,7 +103,7 @@ impl Topology {
     }
 
     fn name(&self, entity: usize) -> &CStr {
-        self.entities.get(entity).map_or(c_str!("?"), |e| e.name)
+        self.entities.get(entity).map_or(c_str!("?"), |e| &e.name)
     }
 
     /// Checks the graph before anything of it is registered: the rules of
@@ -215,7 +217,7 @@ impl Topology {
     pub(crate) fn build(&self, reg: &mut Registration<VimcShared>, bound: &[Bound<'_>]) -> Result {
         self.validate()?;
         for (i, e) in self.entities.iter().enumerate() {
-            let index = (e.kind.add)(reg, e.name, bound)?;
+            let index = (e.kind.add)(reg, &e.name, bound)?;
             // Links refer to entities by their position here.
             if index != i {
                 return Err(EINVAL);

@@ -31,6 +31,7 @@ mod frames;
 mod graph;
 
 mod capture;
+mod configfs;
 mod controls;
 mod debayer;
 mod kinds;
@@ -65,6 +66,10 @@ media::params::module_with_params! {
     description: "Virtual media controller camera (Rust)",
     license: "GPL",
     params: {
+        vimc_device: bool {
+            default: true,
+            description: "Create C vimc's device (vimc.0, its 11-entity graph) at load; 0: only configfs devices",
+        },
         free_run: bool {
             default: false,
             description: "Stream as fast as possible instead of at the sensor's frame rate (for benchmarks)",
@@ -136,20 +141,25 @@ impl platform::Driver for SensorDriver {
 }
 
 struct VimcModule {
-    // Field order is drop order: unbind the drivers, the sensors' first (so
+    // Field order is drop order. configfs first: its devices, which users
+    // made, pin the module, so none is left when it goes. Then unbind the
+    // drivers, the sensors' first (so
     // that unloading takes the notifier's unbind path, as a sensor unbind
     // does), then remove the devices, each before its software node.
+    _configfs: Pin<KBox<configfs::Subsystem>>,
+    _holding_driver: platform::HoldingDriver,
     _sensor_driver: platform::Registration<SensorDriver>,
     _driver: platform::Registration<VimcDriver>,
-    _device: platform::DeviceRegistration,
+    _device: Option<platform::DeviceRegistration>,
     _sensors: KVec<platform::DeviceWithNode>,
 }
 
 impl kernel::Module for VimcModule {
     fn init(module: &'static ThisModule) -> Result<Self> {
         media::subdev::resolve_symbols()?;
+        let c_vimc = crate::module_parameters::vimc_device.value();
         let mut sensors = KVec::with_capacity(topology::SENSORS.len(), GFP_KERNEL)?;
-        for &(id, _, node) in topology::SENSORS {
+        for &(id, _, node) in topology::SENSORS.iter().filter(|_| c_vimc) {
             sensors.push(
                 platform::DeviceWithNode::new(c_str!("vimc-sensor"), id, node)?,
                 GFP_KERNEL,
@@ -159,8 +169,15 @@ impl kernel::Module for VimcModule {
         let driver = platform::Registration::new(module)?;
         // "vimc.0", as C vimc's device (libcamera's vimc pipeline handler
         // matches its media device; it names cameras after the sensors').
-        let device = platform::DeviceRegistration::new(c_str!("vimc"), 0)?;
+        let device = match c_vimc {
+            true => Some(platform::DeviceRegistration::new(c_str!("vimc"), 0)?),
+            false => None,
+        };
+        let holding_driver = platform::HoldingDriver::new(configfs::DRIVER, module)?;
+        let configfs = KBox::pin_init(configfs::subsystem(), GFP_KERNEL)?;
         Ok(Self {
+            _configfs: configfs,
+            _holding_driver: holding_driver,
             _sensor_driver: sensor_driver,
             _driver: driver,
             _device: device,

@@ -1,0 +1,111 @@
+#!/bin/sh -e
+# Graphs built at runtime in configfs (issue 16): a device with two sensors,
+# a sensor feeding two captures, and the chain sensor -> debayer -> scaler ->
+# scaler -> capture, its two raw captures streaming at once. Each capture's
+# frames must equal C vimc's from the pipeline of the same entity kinds and
+# formats (its Raw Capture 0, its RGB/YUV Capture: a 1:1 scaler copies).
+# Then the device goes and comes back, and its directories go.
+# timeout: 600
+. /vimc-rs/tests/lib/harness.inc
+. /vimc-rs/tests/lib/v4l2.inc
+
+FRAMES=3 W=64 H=48 CODE=SRGGB8_1X8 PIX=RGGB
+CFG=/sys/kernel/config/vimc_rs
+
+# grab NODE PIX BPP OUT: 3 frames of NODE (WxH PIX), their sums into OUT.
+grab() {
+	v4l2-ctl -d "$(node "$1")" -v width=$W,height=$H,pixelformat=$2 \
+		--stream-mmap=4 --stream-count=$FRAMES --stream-to=/tmp/$4.raw > /dev/null || return 1
+	[ "$(wc -c < /tmp/$4.raw)" -eq $((W * H * $3 * FRAMES)) ] || { echo "$1: wrong length"; return 1; }
+	frame_sums /tmp/$4.raw $((W * H * $3)) > /tmp/$4
+}
+
+# The reference: C vimc's Sensor A, raw and through debayer and scaler.
+modprobe vimc
+pipeline_fmt "Sensor A" $CODE $W $H - ${W}x$H || fail "C vimc: formats"
+ctrl "Sensor A" show_information=2 || fail "C vimc: controls"
+grab "Raw Capture 0" $PIX 1 c.raw || fail "C vimc: raw capture"
+grab "RGB/YUV Capture" RGB3 3 c.rgb || fail "C vimc: RGB capture"
+modprobe -r vimc
+
+modprobe vimc_rs
+grep -q ' /sys/kernel/config ' /proc/mounts || mount -t configfs none /sys/kernel/config
+# Whatever happens, leave no directory behind (they pin the module).
+trap configfs_clear EXIT
+[ -d $CFG ] || fail "no $CFG"
+dev=$CFG/cam
+mkdir $dev
+for e in "sensor:Cam Sensor A" "sensor:Cam Sensor B" "debayer:Cam Debayer" \
+	"scaler:Cam Scaler 1" "scaler:Cam Scaler 2" "capture:Cam Raw A" "capture:Cam Raw B" \
+	"capture:Cam RGB"; do
+	mkdir "$dev/$e" || fail "mkdir $e"
+done
+# link NAME SOURCE SINK FLAGS
+link() {
+	mkdir "$dev/link:$1" && echo "$2" > "$dev/link:$1/source" &&
+		echo "$3" > "$dev/link:$1/sink" && echo "$4" > "$dev/link:$1/flags"
+}
+link a "Cam Sensor A:0" "Cam Raw A:0" enabled,immutable
+link b "Cam Sensor A:0" "Cam Debayer:0" enabled,immutable
+link c "Cam Debayer:1" "Cam Scaler 1:0" enabled
+link d "Cam Scaler 1:1" "Cam Scaler 2:0" enabled
+link e "Cam Scaler 2:1" "Cam RGB:0" enabled,immutable
+link f "Cam Sensor B:0" "Cam Raw B:0" enabled
+[ "$(cat "$dev/link:c/source")" = "Cam Debayer:1" ] || fail "source reads back as '$(cat "$dev/link:c/source")'"
+[ "$(cat "$dev/link:a/flags")" = "enabled,immutable" ] || fail "flags read back as '$(cat "$dev/link:a/flags")'"
+[ "$(cat $dev/enabled)" = 0 ] || fail "enabled before enabling"
+
+media_of() {
+	for m in /dev/media*; do
+		media-ctl -d $m -p 2>/dev/null | grep -q "bus info.*platform:$1\$" && echo $m
+	done
+}
+echo 1 > $dev/enabled || fail "enabled=1"
+[ "$(cat $dev/enabled)" = 1 ] || fail "enabled reads $(cat $dev/enabled)"
+m=$(media_of vimc_rs.1)
+[ -n "$m" ] || fail "no media device platform:vimc_rs.1"
+media-ctl -d $m -p > /tmp/graph
+cat /tmp/graph
+for want in 'driver          vimc' '- entity 1: Cam Sensor A (1 pad, 2 links' \
+	'-> "Cam Raw A":0 [ENABLED,IMMUTABLE]' '-> "Cam Scaler 2":0 [ENABLED]' \
+	': Cam RGB (1 pad, 1 link'; do
+	grep -qF -- "$want" /tmp/graph || fail "media-ctl -p lacks '$want'"
+done
+# C vimc's device is there too, untouched.
+[ -n "$(media_of vimc.0)$(media_of vimc)" ] || fail "C vimc's topology is gone"
+
+f="\"Cam Sensor A\":0[fmt:$CODE/${W}x$H], \"Cam Debayer\":0[fmt:$CODE/${W}x$H]"
+f="$f, \"Cam Scaler 1\":0[fmt:RGB888_1X24/${W}x$H], \"Cam Scaler 1\":1[fmt:RGB888_1X24/${W}x$H]"
+f="$f, \"Cam Scaler 2\":0[fmt:RGB888_1X24/${W}x$H], \"Cam Scaler 2\":1[fmt:RGB888_1X24/${W}x$H]"
+f="$f, \"Cam Sensor B\":0[fmt:$CODE/${W}x$H]"
+media-ctl -d $m -V "$f" || fail "formats"
+ctrl "Cam Sensor A" show_information=2 && ctrl "Cam Sensor B" show_information=2 || fail "controls"
+# A stream validates every enabled link of its graph, the other captures'
+# too: all capture formats first.
+for n in "Cam Raw A:$PIX" "Cam Raw B:$PIX" "Cam RGB:RGB3"; do
+	v4l2-ctl -d "$(node "${n%:*}")" -v width=$W,height=$H,pixelformat=${n##*:} || fail "format of ${n%:*}"
+done
+# Both raw captures at once, then the RGB one.
+grab "Cam Raw A" $PIX 1 rs.rawa & a=$!
+grab "Cam Raw B" $PIX 1 rs.rawb & b=$!
+wait $a || fail "Cam Raw A"
+wait $b || fail "Cam Raw B"
+grab "Cam RGB" RGB3 3 rs.rgb || fail "Cam RGB"
+for p in "c.raw rs.rawa" "c.raw rs.rawb" "c.rgb rs.rgb"; do
+	set -- $p
+	diff -u /tmp/$1 /tmp/$2 || fail "$2 differs from C vimc's $1"
+	echo "$2: $(wc -l < /tmp/$2) frames identical to C vimc's $1"
+done
+
+# Off and on again: the same graph, a new media device.
+echo 0 > $dev/enabled || fail "enabled=0"
+[ -z "$(media_of vimc_rs.1)" ] || fail "media device left after enabled=0"
+echo 1 > $dev/enabled || fail "enabled=1 again"
+m=$(media_of vimc_rs.1)
+[ -n "$m" ] || fail "no media device after enabling again"
+echo 0 > $dev/enabled
+
+# Directories go; then the module.
+for d in "$dev"/*/; do rmdir "$d" || fail "rmdir $d"; done
+rmdir $dev || fail "rmdir $dev"
+modprobe -r vimc_rs || { ls -R $CFG; cat /sys/module/vimc_rs/refcnt; fail "unload"; }

@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Media devices that users build at runtime, in configfs:
+//!
+//! ```text
+//! /sys/kernel/config/vimc_rs/
+//!   cam0/                      mkdir: a device (platform device vimc_rs.N)
+//!     enabled                  1: register it all, 0: unregister it
+//!     sensor:Sensor A/         an entity, KIND:NAME
+//!     link:a/                  a data link: source, sink ("NAME:PAD"), flags
+//!     ancillary:a/             an ancillary link: primary, ancillary (names)
+//! ```
+//!
+//! A device's configuration lives in one mutex, which every mkdir, rmdir,
+//! attribute write and `enabled` takes: `enabled=1` builds a
+//! [`Topology`] from it (a snapshot), checks it and registers it.
+
+use crate::{
+    kinds::{self, Kind},
+    media::{
+        bindings,
+        compat::{cstr_bytes, fmt, kvec_remove},
+        configfs::{self, configfs_attrs, AttributeOperations, Group, GroupOperations},
+        media_device, platform, v4l2_device,
+    },
+    topology::{Topology, ENABLED, IMMUTABLE},
+    VimcShared,
+};
+use core::sync::atomic::{AtomicI32, Ordering};
+use kernel::{
+    c_str, new_mutex,
+    page::PAGE_SIZE,
+    prelude::*,
+    str::CString,
+    sync::{Arc, ArcBorrow, Mutex},
+};
+
+/// The name of the configfs devices' platform devices and of the driver
+/// that holds them (`vimc_rs.N`, bus info `platform:vimc_rs.N`).
+pub(crate) const DRIVER: &CStr = c_str!("vimc_rs");
+
+/// Longest entity name: `media_entity_desc.name` holds 32 bytes with the NUL.
+const NAME_MAX: usize = 31;
+
+/// The top directory's data: makes devices.
+#[pin_data]
+pub(crate) struct Root {
+    /// The instance number of the next device's platform device.
+    next_id: AtomicI32,
+}
+
+impl Root {
+    pub(crate) fn new() -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            // vimc.0 is C vimc's device; ours are vimc_rs.N from 1.
+            next_id: AtomicI32::new(1),
+        })
+    }
+}
+
+/// The registration of `/sys/kernel/config/vimc_rs`.
+pub(crate) type Subsystem = configfs::Subsystem<Root>;
+
+/// The subsystem, for the module to keep.
+pub(crate) fn subsystem() -> impl PinInit<Subsystem, Error> {
+    let item_type = configfs_attrs! {
+        container: configfs::Subsystem<Root>,
+        data: Root,
+        child: DeviceDir,
+        attributes: [],
+    };
+    configfs::Subsystem::new(c_str!("vimc_rs"), item_type, Root::new())
+}
+
+#[vtable]
+impl GroupOperations for Root {
+    type Child = DeviceDir;
+
+    fn make_group(&self, name: &CStr) -> Result<impl PinInit<Group<DeviceDir>, Error>> {
+        let item_type = configfs_attrs! {
+            container: configfs::Group<DeviceDir>,
+            data: DeviceDir,
+            child: NodeDir,
+            attributes: [
+                enabled: 0,
+            ],
+        };
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let shared = Arc::pin_init(
+            pin_init!(Shared {
+                state <- new_mutex!(State {
+                    entries: KVec::new(),
+                    live: None,
+                }),
+                id,
+            }),
+            GFP_KERNEL,
+        )?;
+        Ok(Group::new(
+            name.try_into()?,
+            item_type,
+            try_pin_init!(DeviceDir { shared }),
+        ))
+    }
+}
+
+/// What one directory inside a device directory describes.
+enum What {
+    Entity {
+        name: CString,
+        kind: &'static Kind,
+    },
+    Link {
+        source: Option<(CString, u16)>,
+        sink: Option<(CString, u16)>,
+        flags: u32,
+    },
+    Ancillary {
+        primary: Option<CString>,
+        ancillary: Option<CString>,
+    },
+}
+
+struct Entry {
+    /// The directory's name.
+    dir: CString,
+    what: What,
+}
+
+/// A registered device, torn down on drop.
+struct Live {
+    // Field order is drop order: the graph, then its v4l2_device, then the
+    // platform device both hang on.
+    _graph: v4l2_device::Registration<VimcShared>,
+    _device: v4l2_device::Device<VimcShared>,
+    _pdev: platform::DeviceRegistration,
+}
+
+struct State {
+    /// In creation order (which gives the entities' ids).
+    entries: KVec<Entry>,
+    live: Option<Live>,
+}
+
+/// A device's configuration, shared by its directory and theirs inside.
+#[pin_data]
+pub(crate) struct Shared {
+    #[pin]
+    state: Mutex<State>,
+    /// The platform device's instance number.
+    id: i32,
+}
+
+/// A device directory's data.
+#[pin_data]
+pub(crate) struct DeviceDir {
+    shared: Arc<Shared>,
+}
+
+/// `NAME:PAD` (the name may hold colons and spaces; the pad follows the
+/// last colon).
+fn parse_end(s: &[u8]) -> Result<(CString, u16)> {
+    let colon = s.iter().rposition(|&c| c == b':').ok_or(EINVAL)?;
+    let pad = core::str::from_utf8(&s[colon + 1..]).map_err(|_| EINVAL)?;
+    let pad: u16 = pad.parse().map_err(|_| EINVAL)?;
+    Ok((to_cstring(&s[..colon])?, pad))
+}
+
+/// A name as written, without its trailing newline; -EINVAL if empty or
+/// holding a NUL, -ENAMETOOLONG past [`NAME_MAX`].
+fn to_cstring(s: &[u8]) -> Result<CString> {
+    if s.is_empty() || s.contains(&0) {
+        return Err(EINVAL);
+    }
+    if s.len() > NAME_MAX {
+        return Err(Error::from_errno(-(bindings::ENAMETOOLONG as i32)));
+    }
+    let s = core::str::from_utf8(s).map_err(|_| EINVAL)?;
+    CString::try_from_fmt(fmt!("{}", s))
+}
+
+fn trim(page: &[u8]) -> &[u8] {
+    page.strip_suffix(b"\n").unwrap_or(page)
+}
+
+/// Copies `s` into `page`; its length.
+fn show_bytes(page: &mut [u8; PAGE_SIZE], parts: &[&[u8]]) -> usize {
+    let mut n = 0;
+    for p in parts {
+        let len = p.len().min(PAGE_SIZE - n);
+        page[n..n + len].copy_from_slice(&p[..len]);
+        n += len;
+    }
+    n
+}
+
+impl State {
+    fn entity(&self, name: &CStr) -> Option<&Entry> {
+        self.entries.iter().find(|e| {
+            matches!(&e.what, What::Entity { name: n, .. } if cstr_bytes(n) == cstr_bytes(name))
+        })
+    }
+
+    /// The topology the entries describe; -EINVAL (with a log line) if a
+    /// link is incomplete or names a missing entity.
+    fn topology(&self, dev: &CStr) -> Result<Topology> {
+        let mut t = Topology::new();
+        for e in self.entries.iter() {
+            if let What::Entity { name, kind } = &e.what {
+                t.entity(name, kind)?;
+            }
+        }
+        for e in self.entries.iter() {
+            let ret = match &e.what {
+                What::Entity { .. } => Ok(()),
+                What::Link {
+                    source: Some(so),
+                    sink: Some(si),
+                    flags,
+                } => t.link(&so.0, so.1, &si.0, si.1, *flags),
+                What::Ancillary {
+                    primary: Some(p),
+                    ancillary: Some(a),
+                } => t.ancillary(p, a),
+                _ => Err(EINVAL),
+            };
+            if ret.is_err() {
+                pr_err!(
+                    "{}: {}: incomplete, or names an entity that is not there\n",
+                    dev,
+                    &*e.dir
+                );
+                return Err(EINVAL);
+            }
+        }
+        Ok(t)
+    }
+}
+
+impl Shared {
+    /// Adds `entry`; its directory name back. -EBUSY while registered,
+    /// -EEXIST for an entity name taken.
+    fn add(&self, entry: Entry) -> Result<CString> {
+        let dir = CString::try_from_fmt(fmt!("{}", &*entry.dir))?;
+        let mut state = self.state.lock();
+        if state.live.is_some() {
+            return Err(EBUSY);
+        }
+        if let What::Entity { name, .. } = &entry.what {
+            if state.entity(name).is_some() {
+                return Err(EEXIST);
+            }
+        }
+        state.entries.push(entry, GFP_KERNEL)?;
+        Ok(dir)
+    }
+
+    /// Registers the device the configuration describes.
+    fn enable(&self, state: &mut State) -> Result {
+        let name = CString::try_from_fmt(fmt!("vimc_rs.{}", self.id))?;
+        let topology = state.topology(&name)?;
+        topology.validate()?;
+        // Bound at once by the module's HoldingDriver of that name.
+        let pdev = platform::DeviceRegistration::new(DRIVER, self.id)?;
+        if !pdev.is_bound() {
+            pr_err!("{}: no driver bound it\n", &*name);
+            return Err(ENODEV);
+        }
+        let info = media_device::Info {
+            driver_name: c_str!("vimc"),
+            model: c_str!("VIMC MDEV"),
+            bus_info: None,
+            hw_revision: 0,
+        };
+        let device = v4l2_device::Device::new(
+            &pdev.device(),
+            &info,
+            VimcShared,
+            &crate::media::THIS_MODULE,
+        )?;
+        let mut graph = v4l2_device::Registration::on(&device);
+        topology.build(&mut graph, &[])?;
+        graph.register_nodes()?;
+        state.live = Some(Live {
+            _graph: graph,
+            _device: device,
+            _pdev: pdev,
+        });
+        Ok(())
+    }
+}
+
+#[vtable]
+impl AttributeOperations<0> for DeviceDir {
+    type Data = DeviceDir;
+
+    fn show(data: &DeviceDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+        let on = data.shared.state.lock().live.is_some();
+        Ok(show_bytes(page, &[if on { b"1\n" } else { b"0\n" }]))
+    }
+
+    fn store(data: &DeviceDir, page: &[u8]) -> Result {
+        let on = match trim(page) {
+            b"1" | b"y" | b"Y" => true,
+            b"0" | b"n" | b"N" => false,
+            _ => return Err(EINVAL),
+        };
+        let mut state = data.shared.state.lock();
+        match (on, state.live.is_some()) {
+            (true, false) => data.shared.enable(&mut state),
+            (false, true) => {
+                state.live = None;
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+#[vtable]
+impl GroupOperations for DeviceDir {
+    type Child = NodeDir;
+
+    fn make_group(&self, name: &CStr) -> Result<impl PinInit<Group<NodeDir>, Error>> {
+        let bytes = cstr_bytes(name);
+        let colon = bytes.iter().position(|&c| c == b':').ok_or(EINVAL)?;
+        let (prefix, rest) = (&bytes[..colon], &bytes[colon + 1..]);
+        let what = match prefix {
+            b"link" => What::Link {
+                source: None,
+                sink: None,
+                flags: 0,
+            },
+            b"ancillary" => What::Ancillary {
+                primary: None,
+                ancillary: None,
+            },
+            _ => What::Entity {
+                name: to_cstring(rest)?,
+                kind: kinds::by_name(prefix).ok_or(EINVAL)?,
+            },
+        };
+        let item_type = match what {
+            What::Entity { .. } => configfs_attrs! {
+                container: configfs::Group<NodeDir>,
+                data: NodeDir,
+                attributes: [],
+            },
+            What::Link { .. } => configfs_attrs! {
+                container: configfs::Group<NodeDir>,
+                data: NodeDir,
+                attributes: [
+                    source: 1,
+                    sink: 2,
+                    flags: 3,
+                ],
+            },
+            What::Ancillary { .. } => configfs_attrs! {
+                container: configfs::Group<NodeDir>,
+                data: NodeDir,
+                attributes: [
+                    primary: 4,
+                    ancillary: 5,
+                ],
+            },
+        };
+        let entry = Entry {
+            dir: name.try_into()?,
+            what,
+        };
+        let shared = self.shared.clone();
+        // The entry joins the configuration as the directory's last step,
+        // after which nothing fails (a failed mkdir gets no drop_item).
+        let node = try_pin_init!(NodeDir {
+            dir: shared.add(entry)?,
+            shared,
+        });
+        Ok(Group::new(name.try_into()?, item_type, node))
+    }
+
+    fn drop_item(&self, child: ArcBorrow<'_, Group<NodeDir>>) {
+        let dir = configfs::name(&child);
+        let mut state = self.shared.state.lock();
+        if let Some(i) = state
+            .entries
+            .iter()
+            .position(|e| cstr_bytes(&e.dir) == cstr_bytes(dir))
+        {
+            drop(kvec_remove(&mut state.entries, i));
+        }
+    }
+}
+
+/// An entity's or link's directory's data.
+#[pin_data]
+pub(crate) struct NodeDir {
+    shared: Arc<Shared>,
+    dir: CString,
+}
+
+impl NodeDir {
+    fn with<R>(&self, f: impl FnOnce(&mut What, bool) -> Result<R>) -> Result<R> {
+        let mut state = self.shared.state.lock();
+        let live = state.live.is_some();
+        let entry = state
+            .entries
+            .iter_mut()
+            .find(|e| cstr_bytes(&e.dir) == cstr_bytes(&self.dir))
+            .ok_or(ENOENT)?;
+        f(&mut entry.what, live)
+    }
+}
+
+/// Shows one end of a link.
+fn show_end(page: &mut [u8; PAGE_SIZE], end: &Option<(CString, u16)>) -> usize {
+    match end {
+        Some((name, pad)) => {
+            let mut digits = [0u8; 5];
+            let mut n = digits.len();
+            let mut p = *pad;
+            loop {
+                n -= 1;
+                digits[n] = b'0' + (p % 10) as u8;
+                p /= 10;
+                if p == 0 {
+                    break;
+                }
+            }
+            show_bytes(page, &[cstr_bytes(name), b":", &digits[n..], b"\n"])
+        }
+        None => 0,
+    }
+}
+
+/// Shows a name.
+fn show_name(page: &mut [u8; PAGE_SIZE], name: &Option<CString>) -> usize {
+    match name {
+        Some(n) => show_bytes(page, &[cstr_bytes(n), b"\n"]),
+        None => 0,
+    }
+}
+
+/// Link flags as written: `enabled`, `immutable`, both (comma-separated)
+/// or none (empty or `0`).
+fn parse_flags(s: &[u8]) -> Result<u32> {
+    let mut flags = 0;
+    if s.is_empty() || s == b"0" {
+        return Ok(0);
+    }
+    for word in s.split(|&c| c == b',') {
+        flags |= match word {
+            b"enabled" => ENABLED,
+            b"immutable" => IMMUTABLE,
+            _ => return Err(EINVAL),
+        };
+    }
+    Ok(flags)
+}
+
+/// One of a directory's settings, as its attribute file sees it.
+macro_rules! node_attr {
+    ($id:literal, $variant:ident, $field:ident, $show:expr, $parse:expr) => {
+        #[vtable]
+        impl AttributeOperations<$id> for NodeDir {
+            type Data = NodeDir;
+
+            fn show(data: &NodeDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+                data.with(|what, _| match what {
+                    What::$variant { $field, .. } => Ok(($show)(page, &*$field)),
+                    _ => Err(EINVAL),
+                })
+            }
+
+            fn store(data: &NodeDir, page: &[u8]) -> Result {
+                let value = ($parse)(trim(page))?;
+                data.with(|what, live| match what {
+                    _ if live => Err(EBUSY),
+                    What::$variant { $field, .. } => {
+                        *$field = value;
+                        Ok(())
+                    }
+                    _ => Err(EINVAL),
+                })
+            }
+        }
+    };
+}
+
+node_attr!(1, Link, source, show_end, |s| parse_end(s).map(Some));
+node_attr!(2, Link, sink, show_end, |s| parse_end(s).map(Some));
+node_attr!(
+    3,
+    Link,
+    flags,
+    |page: &mut [u8; PAGE_SIZE], f: &u32| {
+        let words: &[u8] = match *f & (ENABLED | IMMUTABLE) {
+            0 => b"0\n",
+            ENABLED => b"enabled\n",
+            IMMUTABLE => b"immutable\n",
+            _ => b"enabled,immutable\n",
+        };
+        show_bytes(page, &[words])
+    },
+    parse_flags
+);
+node_attr!(4, Ancillary, primary, show_name, |s| to_cstring(s)
+    .map(Some));
+node_attr!(5, Ancillary, ancillary, show_name, |s| to_cstring(s)
+    .map(Some));
