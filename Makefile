@@ -88,7 +88,9 @@ bench: deps
 	@qemu/bench/run $(if $(FRAMES),--frames $(FRAMES)) --results $(RESULTS)
 
 # The kernel's rustfmt settings; its rustfmt targets do not cover M= builds.
-RUST_SOURCES = $(shell git ls-files '*.rs')
+# Outside a git checkout (a copy of the tree), every .rs file but generated ones.
+RUST_SOURCES = $(shell git ls-files '*.rs' 2>/dev/null || find . -name '*.rs' -not -path './pixel/target/*' \
+	-not -path './.git/*' -not -name bindings_generated.rs)
 RUSTFMT = /usr/bin/rustfmt --edition 2021 --config-path $(KDIR)/source/.rustfmt.toml
 
 rustfmt:

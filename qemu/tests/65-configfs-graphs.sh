@@ -103,6 +103,23 @@ echo 0 > $dev/enabled || fail "enabled=0"
 echo 1 > $dev/enabled || fail "enabled=1 again"
 m=$(media_of vimc_rs.1)
 [ -n "$m" ] || fail "no media device after enabling again"
+
+# A second device beside it, with its own bus info, streaming too.
+dev2=$CFG/cam2
+mkdir $dev2 "$dev2/sensor:Two Sensor" "$dev2/capture:Two Raw" $dev2/link:a
+echo "Two Sensor:0" > $dev2/link:a/source && echo "Two Raw:0" > $dev2/link:a/sink &&
+	echo enabled,immutable > $dev2/link:a/flags
+echo 1 > $dev2/enabled || fail "second device"
+m2=$(media_of vimc_rs.2)
+[ -n "$m2" ] && [ "$m2" != "$m" ] || fail "no media device platform:vimc_rs.2 of its own"
+media-ctl -d $m2 -V "\"Two Sensor\":0[fmt:$CODE/${W}x$H]" || fail "second device: formats"
+ctrl "Two Sensor" show_information=2 || fail "second device: controls"
+grab "Two Raw" $PIX 1 rs.two || fail "second device: stream"
+diff -u /tmp/c.raw /tmp/rs.two || fail "second device's frames differ from C vimc's"
+echo "rs.two: $(wc -l < /tmp/rs.two) frames identical to C vimc's c.raw (second device)"
+echo 0 > $dev2/enabled
+for d in "$dev2"/*/; do rmdir "$d"; done
+rmdir $dev2
 echo 0 > $dev/enabled
 
 # Directories go; then the module.
