@@ -21,12 +21,16 @@ use crate::{
         bindings,
         compat::{cstr_bytes, fmt, kvec_remove},
         configfs::{self, configfs_attrs, AttributeOperations, Group, GroupOperations},
-        media_device, platform, v4l2_device,
+        platform, v4l2_device,
     },
+    media_info,
     topology::{Topology, ENABLED, IMMUTABLE},
     VimcShared,
 };
-use core::sync::atomic::{AtomicI32, Ordering};
+use core::{
+    fmt::Write,
+    sync::atomic::{AtomicI32, Ordering},
+};
 use kernel::{
     c_str, new_mutex,
     page::PAGE_SIZE,
@@ -183,15 +187,30 @@ fn trim(page: &[u8]) -> &[u8] {
     page.strip_suffix(b"\n").unwrap_or(page)
 }
 
-/// Copies `s` into `page`; its length.
-fn show_bytes(page: &mut [u8; PAGE_SIZE], parts: &[&[u8]]) -> usize {
-    let mut n = 0;
-    for p in parts {
-        let len = p.len().min(PAGE_SIZE - n);
-        page[n..n + len].copy_from_slice(&p[..len]);
-        n += len;
+/// An attribute's page, filled from the start; what does not fit is cut.
+struct Page<'a> {
+    page: &'a mut [u8; PAGE_SIZE],
+    len: usize,
+}
+
+impl<'a> Page<'a> {
+    fn new(page: &'a mut [u8; PAGE_SIZE]) -> Self {
+        Self { page, len: 0 }
     }
-    n
+
+    fn put(&mut self, bytes: &[u8]) -> &mut Self {
+        let n = bytes.len().min(PAGE_SIZE - self.len);
+        self.page[self.len..self.len + n].copy_from_slice(&bytes[..n]);
+        self.len += n;
+        self
+    }
+}
+
+impl core::fmt::Write for Page<'_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        self.put(s.as_bytes());
+        Ok(())
+    }
 }
 
 impl State {
@@ -259,28 +278,20 @@ impl Shared {
     fn enable(&self, state: &mut State) -> Result {
         let name = CString::try_from_fmt(fmt!("vimc_rs.{}", self.id))?;
         let topology = state.topology(&name)?;
-        topology.validate()?;
         // Bound at once by the module's HoldingDriver of that name.
         let pdev = platform::DeviceRegistration::new(DRIVER, self.id)?;
         if !pdev.is_bound() {
             pr_err!("{}: no driver bound it\n", &*name);
             return Err(ENODEV);
         }
-        let info = media_device::Info {
-            driver_name: c_str!("vimc"),
-            model: c_str!("VIMC MDEV"),
-            bus_info: None,
-            hw_revision: 0,
-        };
+        // No bus info: the cores derive platform:vimc_rs.N from the device.
         let device = v4l2_device::Device::new(
             &pdev.device(),
-            &info,
+            &media_info(None),
             VimcShared,
             &crate::media::THIS_MODULE,
         )?;
-        let mut graph = v4l2_device::Registration::on(&device);
-        topology.build(&mut graph, &[])?;
-        graph.register_nodes()?;
+        let graph = topology.register(&device, &[])?;
         state.live = Some(Live {
             _graph: graph,
             _device: device,
@@ -296,7 +307,7 @@ impl AttributeOperations<0> for DeviceDir {
 
     fn show(data: &DeviceDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
         let on = data.shared.state.lock().live.is_some();
-        Ok(show_bytes(page, &[if on { b"1\n" } else { b"0\n" }]))
+        Ok(Page::new(page).put(if on { b"1\n" } else { b"0\n" }).len)
     }
 
     fn store(data: &DeviceDir, page: &[u8]) -> Result {
@@ -413,31 +424,20 @@ impl NodeDir {
 
 /// Shows one end of a link.
 fn show_end(page: &mut [u8; PAGE_SIZE], end: &Option<(CString, u16)>) -> usize {
-    match end {
-        Some((name, pad)) => {
-            let mut digits = [0u8; 5];
-            let mut n = digits.len();
-            let mut p = *pad;
-            loop {
-                n -= 1;
-                digits[n] = b'0' + (p % 10) as u8;
-                p /= 10;
-                if p == 0 {
-                    break;
-                }
-            }
-            show_bytes(page, &[cstr_bytes(name), b":", &digits[n..], b"\n"])
-        }
-        None => 0,
+    let mut p = Page::new(page);
+    if let Some((name, pad)) = end {
+        let _ = writeln!(p.put(cstr_bytes(name)), ":{}", pad);
     }
+    p.len
 }
 
 /// Shows a name.
 fn show_name(page: &mut [u8; PAGE_SIZE], name: &Option<CString>) -> usize {
-    match name {
-        Some(n) => show_bytes(page, &[cstr_bytes(n), b"\n"]),
-        None => 0,
+    let mut p = Page::new(page);
+    if let Some(n) = name {
+        p.put(cstr_bytes(n)).put(b"\n");
     }
+    p.len
 }
 
 /// Link flags as written: `enabled`, `immutable`, both (comma-separated)
@@ -499,7 +499,7 @@ node_attr!(
             IMMUTABLE => b"immutable\n",
             _ => b"enabled,immutable\n",
         };
-        show_bytes(page, &[words])
+        Page::new(page).put(words).len
     },
     parse_flags
 );

@@ -7,7 +7,12 @@ use crate::media::compat::fmt;
 use crate::{
     graph::{self, End, GraphError, LinkDesc, PadDir, Side},
     kinds::{self, Kind},
-    media::{async_graph::Bound, compat::cstr_bytes, subdev, v4l2_device::Registration},
+    media::{
+        async_graph::Bound,
+        compat::cstr_bytes,
+        subdev,
+        v4l2_device::{self, Registration},
+    },
     VimcShared,
 };
 use kernel::{c_str, prelude::*, str::CString};
@@ -212,10 +217,21 @@ impl Topology {
         );
     }
 
-    /// Creates the whole graph on `reg` with the `bound` sensors, entities
-    /// first, then links.
-    pub(crate) fn build(&self, reg: &mut Registration<VimcShared>, bound: &[Bound<'_>]) -> Result {
+    /// Checks the graph, creates it on `device` with the `bound` sensors
+    /// (entities first, then links) and registers its nodes.
+    pub(crate) fn register(
+        &self,
+        device: &v4l2_device::Device<VimcShared>,
+        bound: &[Bound<'_>],
+    ) -> Result<Registration<VimcShared>> {
         self.validate()?;
+        let mut reg = Registration::on(device);
+        self.build(&mut reg, bound)?;
+        reg.register_nodes()?;
+        Ok(reg)
+    }
+
+    fn build(&self, reg: &mut Registration<VimcShared>, bound: &[Bound<'_>]) -> Result {
         for (i, e) in self.entities.iter().enumerate() {
             let index = (e.kind.add)(reg, &e.name, bound)?;
             // Links refer to entities by their position here.

@@ -77,6 +77,16 @@ media::params::module_with_params! {
     },
 }
 
+/// The media device information of every vimc_rs device, as C vimc's.
+pub(crate) const fn media_info(bus_info: Option<&'static CStr>) -> media_device::Info {
+    media_device::Info {
+        driver_name: c_str!("vimc"),
+        model: c_str!("VIMC MDEV"),
+        bus_info,
+        hw_revision: 0,
+    }
+}
+
 /// Shared by all entities of one device instance.
 pub(crate) struct VimcShared;
 
@@ -89,10 +99,7 @@ impl GraphBuilder<VimcShared> for VimcGraph {
         device: &v4l2_device::Device<VimcShared>,
         bound: &[Bound<'_>],
     ) -> Result<Registration<VimcShared>> {
-        let mut reg = Registration::on(device);
-        self.0.build(&mut reg, bound)?;
-        reg.register_nodes()?;
-        Ok(reg)
+        self.0.register(device, bound)
     }
 }
 
@@ -108,13 +115,8 @@ impl platform::Driver for VimcDriver {
     const NAME: &'static CStr = c_str!("vimc");
 
     fn probe(dev: &platform::Device<'_>) -> Result<KBox<Vimc>> {
-        let info = media_device::Info {
-            driver_name: c_str!("vimc"),
-            model: c_str!("VIMC MDEV"),
-            bus_info: BUS_INFO,
-            hw_revision: 0,
-        };
-        let device = v4l2_device::Device::new(dev, &info, VimcShared, &media::THIS_MODULE)?;
+        let device =
+            v4l2_device::Device::new(dev, &media_info(BUS_INFO), VimcShared, &media::THIS_MODULE)?;
         let mut nodes = KVec::with_capacity(topology::SENSORS.len(), GFP_KERNEL)?;
         for &(_, _, name) in topology::SENSORS {
             nodes.push(swnode::find(name).ok_or(ENODEV)?, GFP_KERNEL)?;

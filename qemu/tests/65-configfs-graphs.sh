@@ -118,11 +118,9 @@ grab "Two Raw" $PIX 1 rs.two || fail "second device: stream"
 diff -u /tmp/c.raw /tmp/rs.two || fail "second device's frames differ from C vimc's"
 echo "rs.two: $(wc -l < /tmp/rs.two) frames identical to C vimc's c.raw (second device)"
 echo 0 > $dev2/enabled
-for d in "$dev2"/*/; do rmdir "$d"; done
-rmdir $dev2
+configfs_remove $dev2 || fail "rmdir $dev2"
 echo 0 > $dev/enabled
 
 # Directories go; then the module.
-for d in "$dev"/*/; do rmdir "$d" || fail "rmdir $d"; done
-rmdir $dev || fail "rmdir $dev"
+configfs_remove $dev || fail "rmdir $dev"
 modprobe -r vimc_rs || { ls -R $CFG; cat /sys/module/vimc_rs/refcnt; fail "unload"; }

@@ -93,6 +93,5 @@ echo 0 > $dev/enabled
 [ "$(medias)" = "$before" ] || fail "media device left after enabled=0"
 
 # rmdir everything; the module then unloads.
-for d in "$dev"/*/; do rmdir "$d"; done
-rmdir $dev
+configfs_remove $dev || fail "rmdir $dev"
 modprobe -r vimc_rs || { ls -R $CFG; cat /sys/module/vimc_rs/refcnt; fail "unload"; }

@@ -104,8 +104,7 @@ echo "enabled flipped $(count 20 100) times under stream starts"
 
 # 4. Whole cycles.
 n=$(count 10 100) i=0
-for d in "$dev"/*/; do rmdir "$d"; done
-rmdir $dev
+configfs_remove $dev || fail "rmdir $dev"
 while [ $i -lt $n ]; do
 	make_device
 	echo 1 > $dev/enabled
@@ -113,8 +112,7 @@ while [ $i -lt $n ]; do
 	v4l2-ctl -d "$(node "Life Raw")" --stream-mmap=2 --stream-count=2 --stream-to=/dev/null ||
 		fail "cycle $i: stream"
 	echo 0 > $dev/enabled
-	for d in "$dev"/*/; do rmdir "$d"; done
-	rmdir $dev
+	configfs_remove $dev || fail "cycle $i: rmdir"
 	i=$((i + 1))
 done
 echo "$n create/enable/stream/disable/remove cycles"
