@@ -36,6 +36,13 @@ for side in Left Right; do
 	echo "$side Debayer:1" > "$DEV/link:$side-2/source"
 	echo "$side Capture:0" > "$DEV/link:$side-2/sink"
 	echo enabled,immutable > "$DEV/link:$side-2/flags"
+	# Initial formats (C vimc's are 640x480): a Bayer sensor, and each
+	# entity at the stream's size, so no media-ctl -V is needed.
+	for e in "sensor:$side Sensor" "debayer:$side Debayer" "capture:$side Capture"; do
+		echo $W > "$DEV/$e/width"
+		echo $H > "$DEV/$e/height"
+	done
+	echo 0x3014 > "$DEV/sensor:$side Sensor/code"	# SRGGB8_1X8
 done
 echo 1 > "$DEV/enabled"
 
@@ -55,11 +62,6 @@ node() {
 	f=${f%/name}
 	echo "/dev/${f##*/}"
 }
-
-for side in Left Right; do
-	media-ctl -d "$media" -V "\"$side Sensor\":0[fmt:SRGGB8_1X8/${W}x$H], \"$side Debayer\":0[fmt:SRGGB8_1X8/${W}x$H]"
-	v4l2-ctl -d "$(node "$side Capture")" -v width=$W,height=$H,pixelformat=RGB3
-done
 
 # Both cameras at once.
 for side in Left Right; do

@@ -308,8 +308,6 @@ pub mod debayer {
     pub const SOURCE_CODE: u32 = mbus::RGB888_1X24;
     /// Default sink format.
     pub const SINK_DEFAULT: MbusFormat = MbusFormat::default_with(mbus::SRGGB8_1X8);
-    /// Default source format.
-    pub const SOURCE_DEFAULT: MbusFormat = MbusFormat::default_with(SOURCE_CODE);
 
     /// The codes of pad `pad` (0 sink, else source).
     pub fn codes(pad: u32) -> &'static [u32] {
@@ -320,8 +318,17 @@ pub mod debayer {
         }
     }
 
-    /// `VIDIOC_SUBDEV_S_FMT` on the sink; the source follows it with
+    /// The source's format for sink format `sink`: the same with
     /// [`SOURCE_CODE`].
+    pub fn source_of(sink: &MbusFormat) -> MbusFormat {
+        MbusFormat {
+            code: SOURCE_CODE,
+            ..*sink
+        }
+    }
+
+    /// `VIDIOC_SUBDEV_S_FMT` on the sink; the source follows it
+    /// ([`source_of`]).
     pub fn adjust_sink(f: &mut MbusFormat) {
         if !SINK_CODES.contains(&f.code) {
             f.code = SINK_DEFAULT.code;
@@ -341,8 +348,6 @@ pub mod scaler {
 
     /// Default format of both pads.
     pub const DEFAULT: MbusFormat = MbusFormat::default_with(mbus::RGB888_1X24);
-    /// Default sink crop.
-    pub const CROP_DEFAULT: Rect = Rect::of(&DEFAULT);
 
     /// Whether the scaler handles `code` (any non-Bayer table code).
     pub fn code_ok(code: u32) -> bool {

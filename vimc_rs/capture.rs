@@ -4,6 +4,7 @@
 
 use crate::{
     formats::{self, MbusFormat, PixFormat},
+    kinds::Format,
     media::{
         async_graph::Bound,
         v4l2_device::Registration,
@@ -82,11 +83,13 @@ impl video_device::Driver for Capture {
     }
 }
 
-/// Adds a capture node called `name`.
+/// Adds a capture node called `name`, starting with `format`.
 pub(crate) fn add(
     reg: &mut Registration<VimcShared>,
     name: &CStr,
+    format: Option<&Format>,
     _bound: &[Bound<'_>],
 ) -> Result<usize> {
-    reg.add_video(name, Capture, PixFormat::DEFAULT)
+    let format = format.map_or(PixFormat::DEFAULT, Format::pix);
+    reg.add_video(name, Capture, format)
 }

@@ -7,6 +7,10 @@
 //!   cam0/                      mkdir: a device (platform device vimc_rs.N)
 //!     enabled                  1: register it all, 0: unregister it
 //!     sensor:Sensor A/         an entity, KIND:NAME
+//!       name                   its name (NAME, or one with a slash)
+//!       width, height          its initial format (C vimc's: 640, 480),
+//!       code                   a subdev's bus code (0x3014), or
+//!       pixelformat            a capture node's (RGB3)
 //!     link:a/                  a data link: source, sink ("NAME:PAD"), flags
 //!     ancillary:a/             an ancillary link: primary, ancillary (names)
 //! ```
@@ -16,7 +20,7 @@
 //! [`Topology`] from it (a snapshot), checks it and registers it.
 
 use crate::{
-    kinds::{self, Kind},
+    kinds::{self, Format, Kind},
     media::{
         bindings,
         compat::{cstr_bytes, fmt, kvec_remove},
@@ -113,6 +117,7 @@ enum What {
     Entity {
         name: CString,
         kind: &'static Kind,
+        format: Option<Format>,
     },
     Link {
         source: Option<(CString, u16)>,
@@ -225,8 +230,8 @@ impl State {
     fn topology(&self, dev: &CStr) -> Result<Topology> {
         let mut t = Topology::new();
         for e in self.entries.iter() {
-            if let What::Entity { name, kind } = &e.what {
-                t.entity(name, kind)?;
+            if let What::Entity { name, kind, format } = &e.what {
+                t.entity_with(name, kind, *format)?;
             }
         }
         for e in self.entries.iter() {
@@ -346,16 +351,42 @@ impl GroupOperations for DeviceDir {
                 primary: None,
                 ancillary: None,
             },
-            _ => What::Entity {
-                name: to_cstring(rest)?,
-                kind: kinds::by_name(prefix).ok_or(EINVAL)?,
-            },
+            _ => {
+                let kind = kinds::by_name(prefix).ok_or(EINVAL)?;
+                What::Entity {
+                    name: to_cstring(rest)?,
+                    kind,
+                    format: kind.format,
+                }
+            }
         };
         let item_type = match what {
+            What::Entity { format: None, .. } => configfs_attrs! {
+                container: configfs::Group<NodeDir>,
+                data: NodeDir,
+                attributes: [
+                    name: 10,
+                ],
+            },
+            What::Entity { kind, .. } if kind.node => configfs_attrs! {
+                container: configfs::Group<NodeDir>,
+                data: NodeDir,
+                attributes: [
+                    name: 10,
+                    width: 6,
+                    height: 7,
+                    pixelformat: 9,
+                ],
+            },
             What::Entity { .. } => configfs_attrs! {
                 container: configfs::Group<NodeDir>,
                 data: NodeDir,
-                attributes: [],
+                attributes: [
+                    name: 10,
+                    width: 6,
+                    height: 7,
+                    code: 8,
+                ],
             },
             What::Link { .. } => configfs_attrs! {
                 container: configfs::Group<NodeDir>,
@@ -413,12 +444,54 @@ impl NodeDir {
     fn with<R>(&self, f: impl FnOnce(&mut What, bool) -> Result<R>) -> Result<R> {
         let mut state = self.shared.state.lock();
         let live = state.live.is_some();
-        let entry = state
-            .entries
+        f(state.what_mut(&self.dir)?, live)
+    }
+}
+
+impl State {
+    /// What the directory called `dir` describes.
+    fn what_mut(&mut self, dir: &CStr) -> Result<&mut What> {
+        self.entries
             .iter_mut()
-            .find(|e| cstr_bytes(&e.dir) == cstr_bytes(&self.dir))
-            .ok_or(ENOENT)?;
-        f(&mut entry.what, live)
+            .find(|e| cstr_bytes(&e.dir) == cstr_bytes(dir))
+            .map(|e| &mut e.what)
+            .ok_or(ENOENT)
+    }
+}
+
+/// An entity's `name`: the one its directory gives at mkdir, or any other
+/// (one a directory cannot have: `RGB/YUV Capture`); -EEXIST if another
+/// entity has it.
+#[vtable]
+impl AttributeOperations<10> for NodeDir {
+    type Data = NodeDir;
+
+    fn show(data: &NodeDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+        data.with(|what, _| match what {
+            What::Entity { name, .. } => Ok(Page::new(page).put(cstr_bytes(name)).put(b"\n").len),
+            _ => Err(EINVAL),
+        })
+    }
+
+    fn store(data: &NodeDir, page: &[u8]) -> Result {
+        let new = to_cstring(trim(page))?;
+        let mut state = data.shared.state.lock();
+        if state.live.is_some() {
+            return Err(EBUSY);
+        }
+        if state
+            .entity(&new)
+            .is_some_and(|e| cstr_bytes(&e.dir) != cstr_bytes(&data.dir))
+        {
+            return Err(EEXIST);
+        }
+        match state.what_mut(&data.dir)? {
+            What::Entity { name, .. } => {
+                *name = new;
+                Ok(())
+            }
+            _ => Err(EINVAL),
+        }
     }
 }
 
@@ -457,16 +530,54 @@ fn parse_flags(s: &[u8]) -> Result<u32> {
     Ok(flags)
 }
 
-/// One of a directory's settings, as its attribute file sees it.
+/// Shows a number.
+fn show_u32(page: &mut [u8; PAGE_SIZE], v: &u32) -> usize {
+    let mut p = Page::new(page);
+    let _ = writeln!(p, "{}", v);
+    p.len
+}
+
+/// Shows a bus code, as `v4l2-ctl --list-subdev-mbus-codes` does.
+fn show_code(page: &mut [u8; PAGE_SIZE], v: &u32) -> usize {
+    let mut p = Page::new(page);
+    let _ = writeln!(p, "0x{:04x}", v);
+    p.len
+}
+
+/// Shows a pixel format by its four characters.
+fn show_fourcc(page: &mut [u8; PAGE_SIZE], v: &u32) -> usize {
+    Page::new(page).put(&v.to_le_bytes()).put(b"\n").len
+}
+
+/// A number, decimal or `0x` hexadecimal.
+fn parse_u32(s: &[u8]) -> Result<u32> {
+    let s = core::str::from_utf8(s).map_err(|_| EINVAL)?;
+    match s.strip_prefix("0x") {
+        Some(hex) => u32::from_str_radix(hex, 16),
+        None => s.parse(),
+    }
+    .map_err(|_| EINVAL)
+}
+
+/// A pixel format by its four characters (`RGB3`).
+fn parse_fourcc(s: &[u8]) -> Result<u32> {
+    let chars: [u8; 4] = s.try_into().map_err(|_| EINVAL)?;
+    Ok(u32::from_le_bytes(chars))
+}
+
+/// One of a directory's settings, as its attribute file sees it: the
+/// setting is `$place` in the entry that matches `$pat`; a new value must
+/// leave `$check` true.
 macro_rules! node_attr {
-    ($id:literal, $variant:ident, $field:ident, $show:expr, $parse:expr) => {
+    ($id:literal, $pat:pat => $place:expr, $show:expr, $parse:expr $(, check $check:expr)?) => {
         #[vtable]
         impl AttributeOperations<$id> for NodeDir {
             type Data = NodeDir;
 
             fn show(data: &NodeDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
                 data.with(|what, _| match what {
-                    What::$variant { $field, .. } => Ok(($show)(page, &*$field)),
+                    #[allow(unused_variables)]
+                    $pat => Ok(($show)(page, &$place)),
                     _ => Err(EINVAL),
                 })
             }
@@ -475,8 +586,12 @@ macro_rules! node_attr {
                 let value = ($parse)(trim(page))?;
                 data.with(|what, live| match what {
                     _ if live => Err(EBUSY),
-                    What::$variant { $field, .. } => {
-                        *$field = value;
+                    $pat => {
+                        let _old = core::mem::replace(&mut $place, value);
+                        $(if !$check {
+                            $place = _old;
+                            return Err(EINVAL);
+                        })?
                         Ok(())
                     }
                     _ => Err(EINVAL),
@@ -486,12 +601,11 @@ macro_rules! node_attr {
     };
 }
 
-node_attr!(1, Link, source, show_end, |s| parse_end(s).map(Some));
-node_attr!(2, Link, sink, show_end, |s| parse_end(s).map(Some));
+node_attr!(1, What::Link { source, .. } => *source, show_end, |s| parse_end(s).map(Some));
+node_attr!(2, What::Link { sink, .. } => *sink, show_end, |s| parse_end(s).map(Some));
 node_attr!(
     3,
-    Link,
-    flags,
+    What::Link { flags, .. } => *flags,
     |page: &mut [u8; PAGE_SIZE], f: &u32| {
         let words: &[u8] = match *f & (ENABLED | IMMUTABLE) {
             0 => b"0\n",
@@ -503,7 +617,14 @@ node_attr!(
     },
     parse_flags
 );
-node_attr!(4, Ancillary, primary, show_name, |s| to_cstring(s)
-    .map(Some));
-node_attr!(5, Ancillary, ancillary, show_name, |s| to_cstring(s)
-    .map(Some));
+node_attr!(4, What::Ancillary { primary, .. } => *primary, show_name, |s| to_cstring(s).map(Some));
+node_attr!(5, What::Ancillary { ancillary, .. } => *ancillary, show_name, |s| to_cstring(s).map(Some));
+// An entity's initial format: any size or code its kind takes.
+node_attr!(6, What::Entity { format: Some(f), kind, .. } => f.width, show_u32, parse_u32,
+    check f.fits(kind));
+node_attr!(7, What::Entity { format: Some(f), kind, .. } => f.height, show_u32, parse_u32,
+    check f.fits(kind));
+node_attr!(8, What::Entity { format: Some(f), kind, .. } => f.code, show_code, parse_u32,
+    check f.fits(kind));
+node_attr!(9, What::Entity { format: Some(f), kind, .. } => f.code, show_fourcc, parse_fourcc,
+    check f.fits(kind));

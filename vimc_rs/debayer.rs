@@ -7,6 +7,7 @@ use crate::{
     controls::{self, Values},
     formats::{self, debayer, MbusFormat},
     frames,
+    kinds::Format,
     media::{
         async_graph::Bound,
         ctrls::Def,
@@ -23,6 +24,8 @@ use kernel::{alloc::VVec, c_str, prelude::*, sync::Arc};
 
 pub(crate) struct Debayer {
     ctrls: Arc<Values>,
+    /// The sink's initial format (the source's follows it).
+    format: MbusFormat,
 }
 
 const CONTROLS: &[Def] = &[
@@ -50,8 +53,8 @@ impl subdev::Driver for Debayer {
     }
 
     fn init_state(&self, state: &mut State<'_>) -> Result {
-        state.set_format(SINK, &debayer::SINK_DEFAULT)?;
-        state.set_format(SOURCE, &debayer::SOURCE_DEFAULT)
+        state.set_format(SINK, &self.format)?;
+        state.set_format(SOURCE, &debayer::source_of(&self.format))
     }
 
     fn enum_mbus_code(&self, pad: u32, index: u32) -> Result<u32> {
@@ -79,11 +82,7 @@ impl subdev::Driver for Debayer {
         }
         debayer::adjust_sink(fmt);
         state.set_format(SINK, fmt)?;
-        let src = MbusFormat {
-            code: debayer::SOURCE_CODE,
-            ..*fmt
-        };
-        state.set_format(SOURCE, &src)
+        state.set_format(SOURCE, &debayer::source_of(fmt))
     }
 }
 
@@ -144,8 +143,10 @@ impl Stage for DebayerStage {
 pub(crate) fn add(
     reg: &mut Registration<VimcShared>,
     name: &CStr,
+    format: Option<&Format>,
     _bound: &[Bound<'_>],
 ) -> Result<usize> {
     let ctrls = Values::new(CONTROLS)?;
-    reg.add_subdev(name, Debayer { ctrls })
+    let format = format.map_or(debayer::SINK_DEFAULT, |f| f.mbus(f.code));
+    reg.add_subdev(name, Debayer { ctrls, format })
 }

@@ -4,6 +4,7 @@
 
 use crate::{
     controls::Values,
+    kinds::Format,
     media::{
         async_graph::Bound,
         ctrls::{cid, Def},
@@ -41,6 +42,7 @@ impl subdev::Driver for Lens {
 pub(crate) fn add(
     reg: &mut Registration<VimcShared>,
     name: &CStr,
+    _format: Option<&Format>,
     _bound: &[Bound<'_>],
 ) -> Result<usize> {
     let ctrls = Values::new(CONTROLS)?;

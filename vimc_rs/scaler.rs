@@ -6,6 +6,7 @@
 use crate::{
     formats::{self, scaler, MbusFormat, Rect},
     frames,
+    kinds::Format,
     media::{
         async_graph::Bound,
         pipeline::SubdevRef,
@@ -19,7 +20,10 @@ use crate::{
 };
 use kernel::{alloc::VVec, prelude::*};
 
-pub(crate) struct Scaler;
+pub(crate) struct Scaler {
+    /// Both pads' initial format.
+    format: MbusFormat,
+}
 
 const SINK: u32 = 0;
 const SOURCE: u32 = 1;
@@ -32,9 +36,9 @@ impl subdev::Driver for Scaler {
     const LOCKED_WHILE_STREAMING: bool = true;
 
     fn init_state(&self, state: &mut State<'_>) -> Result {
-        state.set_format(SINK, &scaler::DEFAULT)?;
-        state.set_format(SOURCE, &scaler::DEFAULT)?;
-        state.set_crop(SINK, &scaler::CROP_DEFAULT)
+        state.set_format(SINK, &self.format)?;
+        state.set_format(SOURCE, &self.format)?;
+        state.set_crop(SINK, &Rect::of(&self.format))
     }
 
     fn enum_mbus_code(&self, _pad: u32, index: u32) -> Result<u32> {
@@ -143,7 +147,9 @@ impl Stage for ScalerStage {
 pub(crate) fn add(
     reg: &mut Registration<VimcShared>,
     name: &CStr,
+    format: Option<&Format>,
     _bound: &[Bound<'_>],
 ) -> Result<usize> {
-    reg.add_subdev(name, Scaler)
+    let format = format.map_or(scaler::DEFAULT, |f| f.mbus(f.code));
+    reg.add_subdev(name, Scaler { format })
 }

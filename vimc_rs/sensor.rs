@@ -5,6 +5,7 @@
 use crate::{
     controls::{self, Values},
     formats::{self, sensor, MbusFormat},
+    kinds::Format,
     media::{
         async_graph::Bound,
         compat::{cstr_bytes, fmt},
@@ -25,6 +26,8 @@ use kernel::{alloc::VVec, c_str, prelude::*, sync::Arc};
 
 pub(crate) struct Sensor {
     ctrls: Arc<Values>,
+    /// Its pad's initial format.
+    format: MbusFormat,
 }
 
 /// `Show Information` values.
@@ -161,7 +164,7 @@ impl subdev::Driver for Sensor {
     }
 
     fn init_state(&self, state: &mut State<'_>) -> Result {
-        state.set_format(0, &sensor::DEFAULT)
+        state.set_format(0, &self.format)
     }
 
     fn enum_mbus_code(&self, _pad: u32, index: u32) -> Result<u32> {
@@ -339,6 +342,7 @@ impl Stage for SensorStage {
 pub(crate) fn add(
     reg: &mut Registration<VimcShared>,
     name: &CStr,
+    format: Option<&Format>,
     bound: &[Bound<'_>],
 ) -> Result<usize> {
     match bound
@@ -348,7 +352,8 @@ pub(crate) fn add(
         Some(b) => b.add_to::<Sensor, _>(reg),
         None => {
             let ctrls = Values::new(CONTROLS)?;
-            reg.add_subdev(name, Sensor { ctrls })
+            let format = format.map_or(sensor::DEFAULT, |f| f.mbus(f.code));
+            reg.add_subdev(name, Sensor { ctrls, format })
         }
     }
 }
@@ -359,6 +364,9 @@ pub(crate) fn register(
     dev: &platform::Device<'_>,
     name: &'static CStr,
 ) -> Result<AsyncRegistration<Sensor>> {
-    let ctrls = Values::new(CONTROLS)?;
-    AsyncRegistration::new(dev, &crate::media::THIS_MODULE, name, Sensor { ctrls })
+    let sensor = Sensor {
+        ctrls: Values::new(CONTROLS)?,
+        format: sensor::DEFAULT,
+    };
+    AsyncRegistration::new(dev, &crate::media::THIS_MODULE, name, sensor)
 }

@@ -6,7 +6,7 @@
 use crate::media::compat::fmt;
 use crate::{
     graph::{self, End, GraphError, LinkDesc, PadDir, Side},
-    kinds::{self, Kind},
+    kinds::{self, Format, Kind},
     media::{
         async_graph::Bound,
         compat::cstr_bytes,
@@ -27,6 +27,8 @@ struct Entity {
     /// Entity name, as `media-ctl -p` shows it.
     name: CString,
     kind: &'static Kind,
+    /// Its initial format, if its kind has one.
+    format: Option<Format>,
 }
 
 /// A data link, between entities by their index in the topology.
@@ -67,14 +69,31 @@ impl Topology {
             .ok_or(ENOENT)
     }
 
-    /// Adds an entity of `kind` called `name`; -EEXIST if the name is taken.
+    /// Adds an entity of `kind` called `name`, with its kind's initial
+    /// format; -EEXIST if the name is taken.
     pub(crate) fn entity(&mut self, name: &CStr, kind: &'static Kind) -> Result {
+        self.entity_with(name, kind, kind.format)
+    }
+
+    /// Adds an entity of `kind` called `name` that starts with `format`
+    /// (`None` for a kind without formats); -EEXIST if the name is taken,
+    /// -EINVAL for a format the kind does not take.
+    pub(crate) fn entity_with(
+        &mut self,
+        name: &CStr,
+        kind: &'static Kind,
+        format: Option<Format>,
+    ) -> Result {
         if self.index(name).is_ok() {
             return Err(EEXIST);
         }
+        if format.is_some() != kind.format.is_some() || format.is_some_and(|f| !f.fits(kind)) {
+            return Err(EINVAL);
+        }
         let name = CString::try_from_fmt(fmt!("{}", name))?;
         // INVARIANT: the name is new.
-        self.entities.push(Entity { name, kind }, GFP_KERNEL)?;
+        self.entities
+            .push(Entity { name, kind, format }, GFP_KERNEL)?;
         Ok(())
     }
 
@@ -233,7 +252,7 @@ impl Topology {
 
     fn build(&self, reg: &mut Registration<VimcShared>, bound: &[Bound<'_>]) -> Result {
         for (i, e) in self.entities.iter().enumerate() {
-            let index = (e.kind.add)(reg, &e.name, bound)?;
+            let index = (e.kind.add)(reg, &e.name, e.format.as_ref(), bound)?;
             // Links refer to entities by their position here.
             if index != i {
                 return Err(EINVAL);

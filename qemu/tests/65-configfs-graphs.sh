@@ -4,7 +4,8 @@
 # scaler -> capture, its two raw captures streaming at once. Each capture's
 # frames must equal C vimc's from the pipeline of the same entity kinds and
 # formats (its Raw Capture 0, its RGB/YUV Capture: a 1:1 scaler copies).
-# Then the device goes and comes back, and its directories go.
+# A second device gets its formats only from its entities' configfs
+# attributes. Then the device goes and comes back, and its directories go.
 # timeout: 600
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
@@ -54,6 +55,11 @@ link f "Cam Sensor B:0" "Cam Raw B:0" enabled
 [ "$(cat "$dev/link:c/source")" = "Cam Debayer:1" ] || fail "source reads back as '$(cat "$dev/link:c/source")'"
 [ "$(cat "$dev/link:a/flags")" = "enabled,immutable" ] || fail "flags read back as '$(cat "$dev/link:a/flags")'"
 [ "$(cat $dev/enabled)" = 0 ] || fail "enabled before enabling"
+# Initial sizes from configfs: the debayer's source and the scaler's crop
+# follow their sinks'.
+for e in "debayer:Cam Debayer" "scaler:Cam Scaler 1"; do
+	echo $W > "$dev/$e/width" && echo $H > "$dev/$e/height" || fail "$e: size"
+done
 
 media_of() {
 	for m in /dev/media*; do
@@ -71,6 +77,10 @@ for want in 'driver          vimc' '- entity 1: Cam Sensor A (1 pad, 2 links' \
 	': Cam RGB (1 pad, 1 link'; do
 	grep -qF -- "$want" /tmp/graph || fail "media-ctl -p lacks '$want'"
 done
+get_fmt() { media-ctl -d $m --get-v4l2 "\"$1\":$2"; }
+get_fmt "Cam Debayer" 1 | grep -qF "fmt:RGB888_1X24/${W}x$H" || fail "debayer source: $(get_fmt "Cam Debayer" 1)"
+get_fmt "Cam Scaler 1" 0 | grep -qF "crop:(0,0)/${W}x$H" || fail "scaler crop: $(get_fmt "Cam Scaler 1" 0)"
+get_fmt "Cam Scaler 2" 1 | grep -qF "fmt:RGB888_1X24/640x480" || fail "scaler 2: $(get_fmt "Cam Scaler 2" 1)"
 # C vimc's device is there too, untouched.
 [ -n "$(media_of vimc.0)$(media_of vimc)" ] || fail "C vimc's topology is gone"
 
@@ -104,15 +114,26 @@ echo 1 > $dev/enabled || fail "enabled=1 again"
 m=$(media_of vimc_rs.1)
 [ -n "$m" ] || fail "no media device after enabling again"
 
-# A second device beside it, with its own bus info, streaming too.
+# A second device beside it, with its own bus info, streaming too, its
+# formats set in configfs alone.
 dev2=$CFG/cam2
 mkdir $dev2 "$dev2/sensor:Two Sensor" "$dev2/capture:Two Raw" $dev2/link:a
 echo "Two Sensor:0" > $dev2/link:a/source && echo "Two Raw:0" > $dev2/link:a/sink &&
 	echo enabled,immutable > $dev2/link:a/flags
+s2="$dev2/sensor:Two Sensor" c2="$dev2/capture:Two Raw"
+got="$(cat "$s2/width") $(cat "$s2/height") $(cat "$s2/code") $(cat "$c2/pixelformat")"
+[ "$got" = "640 480 0x100a RGB3" ] || fail "C vimc's initial formats read as '$got'"
+echo $W > "$s2/width" && echo $H > "$s2/height" && echo 0x3014 > "$s2/code" &&
+	echo $W > "$c2/width" && echo $H > "$c2/height" && echo $PIX > "$c2/pixelformat" ||
+	fail "second device: initial formats"
 echo 1 > $dev2/enabled || fail "second device"
 m2=$(media_of vimc_rs.2)
 [ -n "$m2" ] && [ "$m2" != "$m" ] || fail "no media device platform:vimc_rs.2 of its own"
-media-ctl -d $m2 -V "\"Two Sensor\":0[fmt:$CODE/${W}x$H]" || fail "second device: formats"
+media-ctl -d $m2 --get-v4l2 '"Two Sensor":0' | grep -qF "fmt:$CODE/${W}x$H" ||
+	fail "second device: sensor format $(media-ctl -d $m2 --get-v4l2 '"Two Sensor":0')"
+v4l2-ctl -d "$(node "Two Raw")" --get-fmt-video > /tmp/fmt2
+grep -q "Width/Height *: $W/$H" /tmp/fmt2 && grep -q "Pixel Format *: '$PIX'" /tmp/fmt2 ||
+	{ cat /tmp/fmt2; fail "second device: capture format"; }
 ctrl "Two Sensor" show_information=2 || fail "second device: controls"
 grab "Two Raw" $PIX 1 rs.two || fail "second device: stream"
 diff -u /tmp/c.raw /tmp/rs.two || fail "second device's frames differ from C vimc's"

@@ -38,6 +38,24 @@ for v in "S" "S:x" "S:-1" "S:70000" ":0"; do
 done
 expect_fail sh -c "echo sideways > '$dev/link:l/flags'"
 expect_fail sh -c "echo maybe > '$dev/enabled'"
+# Initial formats no entity of the kind takes: odd, too small or large,
+# not a number; a code the kind does not take (Bayer into the scaler, RGB
+# into the debayer's sink), an unknown pixel format.
+for v in 15 4098 33 abc -2 0x ""; do
+	expect_fail sh -c "echo '$v' > '$dev/sensor:S/width'"
+done
+expect_fail sh -c "echo 2162 > '$dev/capture:C/height'"
+expect_fail sh -c "echo 0x1234 > '$dev/sensor:S/code'"
+expect_fail sh -c "echo 0x3014 > '$dev/scaler:X/code'"
+expect_fail sh -c "echo 0x100a > '$dev/debayer:D/code'"
+expect_fail sh -c "echo XXXX > '$dev/capture:C/pixelformat'"
+expect_fail sh -c "echo RGB > '$dev/capture:C/pixelformat'"
+got="$(cat "$dev/sensor:S/width") $(cat "$dev/capture:C/height") $(cat "$dev/scaler:X/code")"
+[ "$got" = "640 480 0x100a" ] || fail "refused writes changed the formats: '$got'"
+# A name another entity has, an over-long one.
+expect_fail sh -c "echo D > '$dev/sensor:S/name'"
+expect_fail sh -c "echo $(printf '%032d' 0) > '$dev/sensor:S/name'"
+[ "$(cat "$dev/sensor:S/name")" = S ] || fail "refused names changed it: $(cat "$dev/sensor:S/name")"
 
 # enabled_fails WHAT LOGLINE: `enabled=1` fails with LOGLINE in the log,
 # and no media device appears.
@@ -82,6 +100,7 @@ mkdir "$dev/lens:L" "$dev/ancillary:a"
 echo S > "$dev/ancillary:a/primary"; echo D > "$dev/ancillary:a/ancillary"
 enabled_fails "ancillary with pads" 'ancillary link "S" -> "D": the ancillary entity must be another one, without pads'
 echo L > "$dev/ancillary:a/ancillary"
+[ ! -e "$dev/lens:L/width" ] || fail "a lens has a format"
 
 # Mended: it enables; while enabled, mkdir and attribute writes are busy.
 echo 1 > $dev/enabled || fail "mended configuration does not enable"
@@ -89,6 +108,8 @@ echo 1 > $dev/enabled || fail "mended configuration does not enable"
 expect_fail mkdir "$dev/sensor:Late"
 expect_fail sh -c "echo 'T:0' > '$dev/link:n/source'"
 [ "$(cat "$dev/link:n/source")" = "T:0" ] || fail "a refused write changed the link"
+expect_fail sh -c "echo 320 > '$dev/sensor:S/width'"
+expect_fail sh -c "echo Renamed > '$dev/sensor:S/name'"
 echo 0 > $dev/enabled
 [ "$(medias)" = "$before" ] || fail "media device left after enabled=0"
 
