@@ -13,7 +13,7 @@ use super::{
     subdev::{self, SubdevHold},
     swnode::FwnodeRef,
     v4l2_async::{NotifierOps, RootNotifier},
-    v4l2_device::{Device, Registration},
+    v4l2_device::{Builder, Device, Registration},
 };
 use core::{cell::UnsafeCell, marker::PhantomData, ptr::NonNull};
 use kernel::{prelude::*, str::CStr};
@@ -33,10 +33,10 @@ impl Bound<'_> {
     }
 
     /// Adds it to `graph` if it is a subdev of type `S` of this module, with
-    /// a node made by [`Registration::register_nodes`]. Returns its index.
+    /// a node made by [`Builder::register`]. Returns its index.
     pub(crate) fn add_to<S: subdev::Driver, D: Send + Sync + 'static>(
         &self,
-        graph: &mut Registration<D>,
+        graph: &mut Builder<D>,
     ) -> Result<usize> {
         // SAFETY: bound now, and it stays registered while the notifier's
         // callbacks (which build the graph) run.

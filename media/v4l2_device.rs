@@ -108,7 +108,9 @@ enum Entity {
 }
 
 /// A graph: the entities registered on a [`Root`], undone on drop (when the
-/// notifier's unbind or the device's remove drops it).
+/// notifier's unbind or the device's remove drops it). Built by a
+/// [`Builder`], which alone adds entities and links and makes the nodes,
+/// once.
 ///
 /// # Invariants
 ///
@@ -122,10 +124,13 @@ pub(crate) struct Registration<T> {
     /// A reference on each subdev node made, given back after the media
     /// device is unregistered (see `drop`).
     nodes: KVec<NonNull<bindings::video_device>>,
-    /// `register_nodes` ran (successfully or not): it runs once, and no
-    /// entity joins after it.
-    sealed: bool,
 }
+
+/// A graph being built: entities and links join it, then
+/// [`Builder::register`] makes its nodes and turns it into the
+/// [`Registration`] (so nodes are made once, and nothing joins after).
+/// Dropped before that, it unregisters what joined.
+pub(crate) struct Builder<T>(Registration<T>);
 
 /// A `v4l2_device` whose graph comes and goes ([`Registration::on`]), as
 /// async subdevs bind and unbind. Unregistered on drop.
@@ -197,28 +202,26 @@ unsafe impl<T: Send + Sync> Send for Registration<T> {}
 // SAFETY: `&Registration` gives only `&Root<T>`, which is `Sync`.
 unsafe impl<T: Send + Sync> Sync for Registration<T> {}
 
-impl<T: Send + Sync + 'static> Registration<T> {
+impl<T: Send + Sync + 'static> Builder<T> {
     /// A graph on `device`. Attaches the media device to the `v4l2_device`
     /// for good: subdevs registered from now on join it. Its nodes appear
-    /// with [`Self::register_nodes`].
+    /// with [`Self::register`].
     pub(crate) fn on(device: &Device<T>) -> Self {
         // SAFETY: the `v4l2_device` is registered (invariant of `Device`);
         // nothing registers on it concurrently (callers hold the notifier's
         // lock, or are probe).
         unsafe { (*device.root.v4l2_dev_ptr()).mdev = device.root.mdev.as_ptr() };
-        Self {
+        Self(Registration {
             root: device.root.clone(),
             module: device.module,
             entities: KVec::new(),
             media_registered: false,
             nodes: KVec::new(),
-            sealed: false,
-        }
+        })
     }
 
     /// Adds the subdev of `hold`, an async subdev bound to this
-    /// `v4l2_device`, to the graph; its node comes with
-    /// [`Self::register_nodes`].
+    /// `v4l2_device`, to the graph; its node comes with [`Self::register`].
     ///
     /// # Safety
     ///
@@ -227,14 +230,14 @@ impl<T: Send + Sync + 'static> Registration<T> {
     /// graph, before unregistering it).
     pub(crate) unsafe fn add_bound(&mut self, hold: SubdevHold) -> Result<usize> {
         let sd = hold.sd();
-        let twice = self
-            .entities
+        let g = &mut self.0;
+        if g.entities
             .iter()
-            .any(|e| matches!(*e, Entity::Bound(ref h) if h.sd() == sd));
-        if self.sealed || twice {
+            .any(|e| matches!(*e, Entity::Bound(ref h) if h.sd() == sd))
+        {
             return Err(EBUSY);
         }
-        self.entities.reserve(1, GFP_KERNEL)?;
+        g.entities.reserve(1, GFP_KERNEL)?;
         // SAFETY: guaranteed by the caller; the media device is initialized.
         // A subdev that bound while the media device was attached is in it
         // already, with no links or node yet: registered again, so that ids
@@ -246,25 +249,23 @@ impl<T: Send + Sync + 'static> Registration<T> {
                 bindings::media_device_unregister_entity(entity);
             }
             to_result(bindings::media_device_register_entity(
-                self.root.mdev.as_ptr(),
+                g.root.mdev.as_ptr(),
                 entity,
             ))?;
         }
-        self.entities.push(Entity::Bound(hold), GFP_KERNEL)?;
-        Ok(self.entities.len() - 1)
+        g.entities.push(Entity::Bound(hold), GFP_KERNEL)?;
+        Ok(g.entities.len() - 1)
     }
 
     /// Creates the subdev `name` of type `S` with its data and registers it
     /// on the `v4l2_device`. Returns its index for [`Self::link`].
     pub(crate) fn add_subdev<S: subdev::Driver>(&mut self, name: &CStr, data: S) -> Result<usize> {
-        if self.sealed {
-            return Err(EBUSY);
-        }
+        let g = &mut self.0;
         // Reserve first so that nothing can fail after the subdev is registered.
-        self.entities.reserve(1, GFP_KERNEL)?;
-        let hold = subdev::register(self.root.v4l2_dev_ptr(), self.module, name, data)?;
-        self.entities.push(Entity::Subdev(hold), GFP_KERNEL)?;
-        Ok(self.entities.len() - 1)
+        g.entities.reserve(1, GFP_KERNEL)?;
+        let hold = subdev::register(g.root.v4l2_dev_ptr(), g.module, name, data)?;
+        g.entities.push(Entity::Subdev(hold), GFP_KERNEL)?;
+        Ok(g.entities.len() - 1)
     }
 
     /// Creates the capture node `name` of type `V` and registers it on the
@@ -275,18 +276,15 @@ impl<T: Send + Sync + 'static> Registration<T> {
         data: V,
         state: V::State,
     ) -> Result<usize> {
-        if self.sealed {
-            return Err(EBUSY);
-        }
-        self.entities.reserve(1, GFP_KERNEL)?;
-        let vdev =
-            video_device::register(self.root.v4l2_dev_ptr(), self.module, name, data, state)?;
-        self.entities.push(Entity::Video(vdev), GFP_KERNEL)?;
-        Ok(self.entities.len() - 1)
+        let g = &mut self.0;
+        g.entities.reserve(1, GFP_KERNEL)?;
+        let vdev = video_device::register(g.root.v4l2_dev_ptr(), g.module, name, data, state)?;
+        g.entities.push(Entity::Video(vdev), GFP_KERNEL)?;
+        Ok(g.entities.len() - 1)
     }
 
     fn entity(&self, index: usize) -> Result<*mut bindings::media_entity> {
-        Ok(match *self.entities.get(index).ok_or(EINVAL)? {
+        Ok(match *self.0.entities.get(index).ok_or(EINVAL)? {
             // SAFETY: every entity in the list is registered (type invariant).
             Entity::Subdev(ref hold) => unsafe { subdev::entity(hold.sd()) },
             // SAFETY: as above.
@@ -320,13 +318,19 @@ impl<T: Send + Sync + 'static> Registration<T> {
         Ok(())
     }
 
-    /// Creates `/dev/mediaN` and the subdev nodes. Once only (-EBUSY
-    /// after); no entity can be added after it.
-    pub(crate) fn register_nodes(&mut self) -> Result {
-        if self.sealed {
-            return Err(EBUSY);
-        }
-        self.sealed = true;
+    /// Creates `/dev/mediaN` and the subdev nodes: the graph is complete.
+    /// On failure the graph is dropped, everything in it unregistered.
+    pub(crate) fn register(self) -> Result<Registration<T>> {
+        let mut g = self.0;
+        g.register_nodes()?;
+        Ok(g)
+    }
+}
+
+impl<T: Send + Sync + 'static> Registration<T> {
+    /// Creates `/dev/mediaN` and the subdev nodes; only [`Builder::register`]
+    /// calls it, once per graph.
+    fn register_nodes(&mut self) -> Result {
         let mdev = self.root.media_device();
         self.nodes.reserve(self.entities.len(), GFP_KERNEL)?;
         // SAFETY: initialized in `new` (invariant of `Root`), not yet registered.
@@ -336,8 +340,8 @@ impl<T: Send + Sync + 'static> Registration<T> {
         for e in &self.entities {
             let ret = match *e {
                 // SAFETY: registered by `add_subdev` (or bound: invariant
-                // of `add_bound`), without a node so far (`sealed` makes this
-                // run once); a graph's drop unregisters the nodes it made.
+                // of `add_bound`), without a node so far (`Builder::register`
+                // runs this once); a graph's drop unregisters the nodes it made.
                 Entity::Subdev(ref hold) | Entity::Bound(ref hold) => unsafe {
                     hold.register_node()
                 },

@@ -7,7 +7,7 @@ use crate::{
     kinds::Format,
     media::{
         async_graph::Bound,
-        v4l2_device::Registration,
+        v4l2_device::Builder,
         video_device::{self, Caps, StreamStart},
         FrameSizes,
     },
@@ -85,7 +85,7 @@ impl video_device::Driver for Capture {
 
 /// Adds a capture node called `name`, starting with `format`.
 pub(crate) fn add(
-    reg: &mut Registration<VimcShared>,
+    reg: &mut Builder<VimcShared>,
     name: &CStr,
     format: Option<&Format>,
     _bound: &[Bound<'_>],

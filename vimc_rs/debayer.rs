@@ -13,7 +13,7 @@ use crate::{
         ctrls::Def,
         pipeline::SubdevRef,
         subdev::{self, State, Which},
-        v4l2_device::Registration,
+        v4l2_device::Builder,
         FrameSizes,
     },
     sensor::FRAME_SIZES,
@@ -141,7 +141,7 @@ impl Stage for DebayerStage {
 
 /// Adds a debayer called `name`.
 pub(crate) fn add(
-    reg: &mut Registration<VimcShared>,
+    reg: &mut Builder<VimcShared>,
     name: &CStr,
     format: Option<&Format>,
     _bound: &[Bound<'_>],

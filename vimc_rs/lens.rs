@@ -9,7 +9,7 @@ use crate::{
         async_graph::Bound,
         ctrls::{cid, Def},
         subdev,
-        v4l2_device::Registration,
+        v4l2_device::Builder,
     },
     VimcShared,
 };
@@ -40,7 +40,7 @@ impl subdev::Driver for Lens {
 
 /// Adds a lens called `name`.
 pub(crate) fn add(
-    reg: &mut Registration<VimcShared>,
+    reg: &mut Builder<VimcShared>,
     name: &CStr,
     _format: Option<&Format>,
     _bound: &[Bound<'_>],

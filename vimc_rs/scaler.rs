@@ -11,7 +11,7 @@ use crate::{
         async_graph::Bound,
         pipeline::SubdevRef,
         subdev::{self, target, State, Which},
-        v4l2_device::Registration,
+        v4l2_device::Builder,
         FrameSizes,
     },
     sensor::FRAME_SIZES,
@@ -145,7 +145,7 @@ impl Stage for ScalerStage {
 
 /// Adds a scaler called `name`.
 pub(crate) fn add(
-    reg: &mut Registration<VimcShared>,
+    reg: &mut Builder<VimcShared>,
     name: &CStr,
     format: Option<&Format>,
     _bound: &[Bound<'_>],

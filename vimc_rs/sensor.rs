@@ -16,7 +16,7 @@ use crate::{
         subdev::AsyncRegistration,
         subdev::{self, State, Which},
         tpg::{Tpg, TpgControls, TpgFormat},
-        v4l2_device::Registration,
+        v4l2_device::Builder,
         FrameSizes,
     },
     stage::{boxed, stage_frame, Stage, StageKind},
@@ -340,7 +340,7 @@ impl Stage for SensorStage {
 /// device, whose sensors are devices of their own), else a new one (a
 /// configfs device's).
 pub(crate) fn add(
-    reg: &mut Registration<VimcShared>,
+    reg: &mut Builder<VimcShared>,
     name: &CStr,
     format: Option<&Format>,
     bound: &[Bound<'_>],

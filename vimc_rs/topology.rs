@@ -11,7 +11,7 @@ use crate::{
         async_graph::Bound,
         compat::cstr_bytes,
         subdev,
-        v4l2_device::{self, Registration},
+        v4l2_device::{self, Builder, Registration},
     },
     VimcShared,
 };
@@ -244,13 +244,12 @@ impl Topology {
         bound: &[Bound<'_>],
     ) -> Result<Registration<VimcShared>> {
         self.validate()?;
-        let mut reg = Registration::on(device);
-        self.build(&mut reg, bound)?;
-        reg.register_nodes()?;
-        Ok(reg)
+        let mut graph = Builder::on(device);
+        self.build(&mut graph, bound)?;
+        graph.register()
     }
 
-    fn build(&self, reg: &mut Registration<VimcShared>, bound: &[Bound<'_>]) -> Result {
+    fn build(&self, reg: &mut Builder<VimcShared>, bound: &[Bound<'_>]) -> Result {
         for (i, e) in self.entities.iter().enumerate() {
             let index = (e.kind.add)(reg, &e.name, e.format.as_ref(), bound)?;
             // Links refer to entities by their position here.
