@@ -32,6 +32,9 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd, struct video_device
 				     bool *released);
 void rust_helper_unregister_subdev_node(struct video_device *vdev);
 void rust_helper_video_lock_destroy(struct mutex *lock);
+struct media_pipeline;
+int rust_helper_video_device_pipeline_start(struct video_device *vdev,
+					    struct media_pipeline *pipe);
 void rust_helper_configfs_subsystem_init(struct configfs_subsystem *su, const char *name,
 					 const struct config_item_type *type);
 int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned int hint,

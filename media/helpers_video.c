@@ -282,3 +282,31 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd, struct video_device
 	}
 	return 0;
 }
+
+/*
+ * video_device_pipeline_start() without the core's WARN_ON: when the node's
+ * pad is already in another node's started pipeline (two capture nodes in
+ * one connected graph, the other streaming), __media_pipeline_start() warns
+ * and returns -EINVAL. Userspace reaches that with two STREAMONs (C vimc
+ * too), and a warning must not be one syscall away (panic_on_warn). Same
+ * error, checked under the graph mutex the start takes.
+ */
+int rust_helper_video_device_pipeline_start(struct video_device *vdev,
+					    struct media_pipeline *pipe)
+{
+	struct media_entity *entity = &vdev->entity;
+	struct media_device *mdev = entity->graph_obj.mdev;
+	struct media_pad *pad;
+	int ret;
+
+	if (entity->num_pads != 1 || !mdev)
+		return -ENODEV;
+	pad = &entity->pads[0];
+	mutex_lock(&mdev->graph_mutex);
+	if (pad->pipe && pad->pipe != pipe)
+		ret = -EINVAL;
+	else
+		ret = __video_device_pipeline_start(vdev, pipe);
+	mutex_unlock(&mdev->graph_mutex);
+	return ret;
+}

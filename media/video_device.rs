@@ -684,7 +684,7 @@ unsafe extern "C" fn start_streaming<T: Driver>(
     let node = unsafe { VideoDev::<T>::from_queue(q) };
     let vdev = node.vdev.get();
     // SAFETY: the node is registered; `pipe` is ours and zeroed or stopped.
-    let ret = unsafe { bindings::video_device_pipeline_start(vdev, node.pipe.get()) };
+    let ret = unsafe { bindings::rust_helper_video_device_pipeline_start(vdev, node.pipe.get()) };
     if let Err(e) = to_result(ret) {
         node.return_all(bindings::vb2_buffer_state_VB2_BUF_STATE_QUEUED);
         return e.to_errno();
