@@ -310,3 +310,34 @@ int rust_helper_video_device_pipeline_start(struct video_device *vdev,
 	mutex_unlock(&mdev->graph_mutex);
 	return ret;
 }
+
+/*
+ * Objects that this module's code frees (media/releases.rs). A release may
+ * run after the module's exit began; the exit waits for the count to reach
+ * zero, then for the RCU read section in which the last one counted down
+ * (and woke it), so no releaser is still in this file's code but for its
+ * return.
+ */
+static atomic_t module_objects = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(module_objects_wq);
+
+void rust_helper_module_object_new(void)
+{
+	atomic_inc(&module_objects);
+}
+
+void rust_helper_module_object_gone(void)
+{
+	rcu_read_lock();
+	if (atomic_dec_and_test(&module_objects))
+		wake_up(&module_objects_wq);
+	rcu_read_unlock();
+}
+
+void rust_helper_module_objects_wait(void)
+{
+	while (!wait_event_timeout(module_objects_wq, !atomic_read(&module_objects), 10 * HZ))
+		pr_warn("%s: waiting for the release of %d objects\n", KBUILD_MODNAME,
+			atomic_read(&module_objects));
+	synchronize_rcu();
+}

@@ -20,6 +20,7 @@ pub(crate) mod nofault;
 pub(crate) mod params;
 pub(crate) mod pipeline;
 pub(crate) mod platform;
+pub(crate) mod releases;
 pub(crate) mod subdev;
 pub(crate) mod swnode;
 pub(crate) mod tpg;

@@ -16,7 +16,8 @@
 
 use super::v4l2::{Colorimetry, MbusFormat, Rect};
 use super::{
-    bindings, compat::MutPtr, copy_cstr, ctrls, ksyms::module_symbol, to_c_int, FrameSizes,
+    bindings, compat::MutPtr, copy_cstr, ctrls, ksyms::module_symbol, releases::Counted, to_c_int,
+    FrameSizes,
 };
 use core::{
     any::TypeId,
@@ -1019,6 +1020,8 @@ impl<T: Driver> Drop for AsyncRegistration<T> {
 struct SubdevNode {
     vdev: Opaque<bindings::video_device>,
     _memory: SubdevHold,
+    /// Freed by `node_release`, maybe after the module's exit began.
+    _counted: Counted,
 }
 
 /// Creates the node of the subdev `memory` refers to, which keeps `memory`
@@ -1034,6 +1037,7 @@ unsafe fn register_node(memory: SubdevHold) -> Result {
         SubdevNode {
             vdev: Opaque::uninit(),
             _memory: memory,
+            _counted: Counted::new(),
         },
         GFP_KERNEL,
     )?;

@@ -16,6 +16,7 @@ use super::{
     compat::{ARef, AlwaysRefCounted},
     media_device::{Info, MediaDevice},
     platform,
+    releases::Counted,
     subdev::{self, SubdevHold},
     video_device,
 };
@@ -36,6 +37,8 @@ pub(crate) struct Root<T> {
     v4l2_dev: Opaque<bindings::v4l2_device>,
     mdev: MediaDevice,
     data: T,
+    /// Freed by `release_callback`, maybe after the module's exit began.
+    _counted: Counted,
 }
 
 // SAFETY: the C objects are protected by their own locks; `T` is shared
@@ -165,6 +168,7 @@ impl<T: Send + Sync + 'static> Device<T> {
                 v4l2_dev: Opaque::uninit(),
                 mdev: MediaDevice::uninit(),
                 data,
+                _counted: Counted::new(),
             },
             GFP_KERNEL,
         )?;

@@ -19,7 +19,9 @@
 //! a stream never outlives the node. [`Frames`], the handle a streamer uses
 //! to fill buffers, also holds a reference on the node's device.
 
-use super::{bindings, compat::MutPtr, copy_cstr, pipeline, to_c_int, FrameSizes};
+use super::{
+    bindings, compat::MutPtr, copy_cstr, pipeline, releases::Counted, to_c_int, FrameSizes,
+};
 use core::{cell::UnsafeCell, marker::PhantomData, pin::Pin, ptr::NonNull};
 use kernel::{
     build_error,
@@ -250,6 +252,8 @@ pub(crate) struct VideoDev<T: Driver> {
     state: UnsafeCell<T::State>,
     stream: UnsafeCell<Option<T::Stream>>,
     data: T,
+    /// Freed by `release_callback`, maybe after the module's exit began.
+    _counted: Counted,
 }
 
 impl<T: Driver> VideoDev<T> {
@@ -845,6 +849,7 @@ pub(crate) fn register<T: Driver>(
             state: UnsafeCell::new(state),
             stream: UnsafeCell::new(None),
             data,
+            _counted: Counted::new(),
         }),
         GFP_KERNEL,
     )?;

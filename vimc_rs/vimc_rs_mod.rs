@@ -154,10 +154,15 @@ struct VimcModule {
     _driver: platform::Registration<VimcDriver>,
     _device: Option<platform::DeviceRegistration>,
     _sensors: KVec<platform::DeviceWithNode>,
+    // Last: waits for the release of every object our code frees (a
+    // node's release may come after all of the above is gone).
+    _releases: media::releases::Barrier,
 }
 
 impl kernel::Module for VimcModule {
     fn init(module: &'static ThisModule) -> Result<Self> {
+        // First, so that a failed init drops it last too.
+        let releases = media::releases::Barrier::new();
         media::subdev::resolve_symbols()?;
         let c_vimc = crate::module_parameters::vimc_device.value();
         let mut sensors = KVec::with_capacity(topology::SENSORS.len(), GFP_KERNEL)?;
@@ -184,6 +189,7 @@ impl kernel::Module for VimcModule {
             _driver: driver,
             _device: device,
             _sensors: sensors,
+            _releases: releases,
         })
     }
 }
