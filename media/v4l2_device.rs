@@ -135,7 +135,7 @@ pub(crate) struct Registration<T> {
 /// Dropped before that, it unregisters what joined.
 pub(crate) struct Builder<T>(Registration<T>);
 
-/// A `v4l2_device` whose graph comes and goes ([`Registration::on`]), as
+/// A `v4l2_device` whose graph comes and goes ([`Builder::on`]), as
 /// async subdevs bind and unbind. Unregistered on drop.
 ///
 /// # Invariants
@@ -156,7 +156,7 @@ impl<T> Drop for Device<T> {
 
 impl<T: Send + Sync + 'static> Device<T> {
     /// Creates and registers the `v4l2_device` for `dev` and initializes
-    /// its media device, not attached yet (see [`Registration::on`]).
+    /// its media device, not attached yet (see [`Builder::on`]).
     pub(crate) fn new(
         dev: &platform::Device<'_>,
         info: &Info,

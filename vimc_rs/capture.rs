@@ -90,6 +90,6 @@ pub(crate) fn add(
     format: Option<&Format>,
     _bound: &[Bound<'_>],
 ) -> Result<usize> {
-    let format = format.map_or(PixFormat::DEFAULT, Format::pix);
+    let format = format.ok_or(EINVAL)?.pix();
     reg.add_video(name, Capture, format)
 }

@@ -219,6 +219,15 @@ impl core::fmt::Write for Page<'_> {
 }
 
 impl State {
+    /// What the directory called `dir` describes.
+    fn what_mut(&mut self, dir: &CStr) -> Result<&mut What> {
+        self.entries
+            .iter_mut()
+            .find(|e| cstr_bytes(&e.dir) == cstr_bytes(dir))
+            .map(|e| &mut e.what)
+            .ok_or(ENOENT)
+    }
+
     fn entity(&self, name: &CStr) -> Option<&Entry> {
         self.entries.iter().find(|e| {
             matches!(&e.what, What::Entity { name: n, .. } if cstr_bytes(n) == cstr_bytes(name))
@@ -445,17 +454,6 @@ impl NodeDir {
         let mut state = self.shared.state.lock();
         let live = state.live.is_some();
         f(state.what_mut(&self.dir)?, live)
-    }
-}
-
-impl State {
-    /// What the directory called `dir` describes.
-    fn what_mut(&mut self, dir: &CStr) -> Result<&mut What> {
-        self.entries
-            .iter_mut()
-            .find(|e| cstr_bytes(&e.dir) == cstr_bytes(dir))
-            .map(|e| &mut e.what)
-            .ok_or(ENOENT)
     }
 }
 

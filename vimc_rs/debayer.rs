@@ -147,6 +147,6 @@ pub(crate) fn add(
     _bound: &[Bound<'_>],
 ) -> Result<usize> {
     let ctrls = Values::new(CONTROLS)?;
-    let format = format.map_or(debayer::SINK_DEFAULT, |f| f.mbus(f.code));
+    let format = format.ok_or(EINVAL)?.mbus();
     reg.add_subdev(name, Debayer { ctrls, format })
 }

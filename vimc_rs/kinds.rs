@@ -18,8 +18,8 @@ use crate::{
 };
 use kernel::prelude::*;
 
-/// Creates one entity of a kind with its initial format (for a kind that
-/// has one) and registers it (or, for a sensor, adds the bound one of that
+/// Creates one entity of a kind with its initial format (`Some` exactly
+/// for a kind that has one: [`Kind::format`] is the default) and registers it (or, for a sensor, adds the bound one of that
 /// name if there is one); returns its index in the graph.
 pub(crate) type AddFn =
     fn(&mut Builder<VimcShared>, &CStr, Option<&Format>, &[Bound<'_>]) -> Result<usize>;
@@ -61,12 +61,12 @@ impl Format {
             && (kind.code_ok)(self.code)
     }
 
-    /// The bus format of a pad starting with this size and `code`.
-    pub(crate) fn mbus(&self, code: u32) -> MbusFormat {
+    /// The bus format of a subdev pad starting with this one.
+    pub(crate) fn mbus(&self) -> MbusFormat {
         MbusFormat {
             width: self.width,
             height: self.height,
-            ..MbusFormat::default_with(code)
+            ..MbusFormat::default_with(self.code)
         }
     }
 

@@ -150,6 +150,6 @@ pub(crate) fn add(
     format: Option<&Format>,
     _bound: &[Bound<'_>],
 ) -> Result<usize> {
-    let format = format.map_or(scaler::DEFAULT, |f| f.mbus(f.code));
+    let format = format.ok_or(EINVAL)?.mbus();
     reg.add_subdev(name, Scaler { format })
 }

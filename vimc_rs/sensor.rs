@@ -352,7 +352,7 @@ pub(crate) fn add(
         Some(b) => b.add_to::<Sensor, _>(reg),
         None => {
             let ctrls = Values::new(CONTROLS)?;
-            let format = format.map_or(sensor::DEFAULT, |f| f.mbus(f.code));
+            let format = format.ok_or(EINVAL)?.mbus();
             reg.add_subdev(name, Sensor { ctrls, format })
         }
     }
