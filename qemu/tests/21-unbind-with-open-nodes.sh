@@ -11,7 +11,7 @@ modprobe vimc_rs
 i=0
 while [ $i -lt 10 ]; do
 	# By name: under delayed releases a rebind gets new node numbers.
-	m=$(vimc_media) sd=$(node "Sensor A") v=$(node "Raw Capture 0") ||
+	m=$(media_of vimc.0) sd=$(node "Sensor A") v=$(node "Raw Capture 0") ||
 		fail "no nodes of vimc.0 (cycle $i)"
 	rm -f /tmp/go /tmp/out; mkfifo /tmp/go
 	nodecheck $m $sd $v < /tmp/go > /tmp/out &
@@ -29,7 +29,7 @@ while [ $i -lt 10 ]; do
 	grep -qx "$sd errno=19 (.*)" /tmp/out || fail "subdev ioctl after unbind did not fail with ENODEV"
 	grep -qx "$v errno=19 (.*)" /tmp/out || fail "video ioctl after unbind did not fail with ENODEV"
 	echo vimc.0 > $drv/bind
-	m=$(vimc_media) || fail "no media device after rebind"
+	m=$(media_of vimc.0) || fail "no media device after rebind"
 	media-ctl -d $m -p | grep -q 'Sensor A' || fail "graph incomplete after rebind"
 	i=$((i + 1))
 done
