@@ -1,6 +1,6 @@
 # Runs in the guest (busybox sh): the scenarios named in /vimc-rs/schedule,
 # one per line, in that order (without it every /vimc-rs/tests/*.sh in name
-# order), each under `timeout`, then checks what the kernel said meanwhile.
+# order), each with a time limit, then checks what the kernel said meanwhile.
 # A scenario fails if it exits non-zero, times out, or the kernel log gained
 # an oops, BUG, KASAN, WARNING, lockdep, list corruption, ODEBUG or kmemleak
 # report. The host (qemu/test) splits the output on the @@@ lines.
@@ -26,7 +26,16 @@ for t in $schedule; do
 	limit=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$t"); limit=${limit:-$deflimit}
 	echo "@@@ BEGIN $name"
 	start=$(date +%s)
-	(cd /tmp && timeout -s KILL "$limit" "$t" 2>&1); rc=$?
+	# In a session of its own, so that a timeout (or the end) kills every
+	# process it started: a client it left hanging would keep a node busy
+	# for the scenarios after it.
+	(cd /tmp && exec setsid "$t" 2>&1) &
+	pid=$!
+	(sleep "$limit"; kill -KILL -$pid) 2>/dev/null &
+	watchdog=$!
+	wait $pid; rc=$?
+	kill $watchdog 2>/dev/null
+	kill -KILL -$pid 2>/dev/null || true
 	echo "(exit $rc after $(( $(date +%s) - start ))s)"
 	# Leave every module as the scenario should have: unloaded.
 	for m in vimc vimc_rs async_debugfs; do unload $m > /dev/null || true; done
