@@ -2,10 +2,12 @@
 # Builds (or finds in the cache) the guest kernel $KERNEL (6.12 or 7.3) from
 # Debian's unmodified linux-source tarball: tinyconfig + scripts/kernel.config
 # + scripts/kernel-$KERNEL.config (options that differ between the kernels)
-# (+ for the "bench" flavour, scripts/kernel-bench.config, which drops the
-# sanitizers, and scripts/kernel-bench-$KERNEL.config, its preemption model).
+# + for a flavour other than "debug", scripts/kernel-$flavour.config and, if
+# there is one, scripts/kernel-$flavour-$KERNEL.config: "bench" drops the
+# sanitizers (and sets its preemption model per kernel), "kobject" delays
+# every kobject release (DEBUG_KOBJECT_RELEASE, a lane of its own).
 #
-#   KERNEL=7.3 scripts/kernel.sh [--path] [debug|bench]
+#   KERNEL=7.3 scripts/kernel.sh [--path] [debug|bench|kobject]
 #
 # The build directory is $VIMC_RS_CACHE/kernel-<version>-<flavour>-<key>,
 # where the key hashes the source package version, the fragments, this script
@@ -18,7 +20,11 @@ path_only=0
 [ "${1:-}" = --path ] && { path_only=1; shift; }
 flavour=${1:-debug}
 frags=("$here/kernel.config" "$here/kernel-$KERNEL.config")
-[ "$flavour" = bench ] && frags+=("$here/kernel-bench.config" "$here/kernel-bench-$KERNEL.config")
+if [ "$flavour" != debug ]; then
+	[ -f "$here/kernel-$flavour.config" ] || { echo "kernel: ERROR: no flavour '$flavour' ($here/kernel-$flavour.config)" >&2; exit 1; }
+	frags+=("$here/kernel-$flavour.config")
+	[ ! -f "$here/kernel-$flavour-$KERNEL.config" ] || frags+=("$here/kernel-$flavour-$KERNEL.config")
+fi
 
 src_ver=$(ksrc_version)
 key=$( { echo "$KERNEL $src_ver"; cat "${frags[@]}" "$0"; echo "${KVARS[*]} $LIBCLANG_PATH";

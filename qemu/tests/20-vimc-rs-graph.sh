@@ -4,7 +4,7 @@
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
 modprobe vimc_rs
-media-ctl -d /dev/media0 -p > /tmp/graph
+media-ctl -d "$(media_of vimc.0)" -p > /tmp/graph
 cat /tmp/graph
 for want in 'driver          vimc' 'model           VIMC MDEV' 'bus info        platform:vimc' \
 	'- entity 1: Sensor A (1 pad, 2 links' 'type V4L2 subdev subtype Sensor' \

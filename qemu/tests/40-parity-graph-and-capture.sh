@@ -4,12 +4,13 @@
 # and on every capture node QUERYCAP, G_FMT, ENUM_FMT, ENUM_FRAMESIZES and
 # TRY/S_FMT with valid, clamped and invalid values. Subdev pad formats are
 # not compared yet ([fmt:...] and crop lines are left out of media-ctl -p).
+# needs: c-vimc
 # timeout: 600
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
 . /vimc-rs/tests/lib/compare.inc
 dump() { # $1: output file
-	media-ctl -d /dev/media0 -p | grep -Ev '\[(stream:[0-9]+ )?fmt:|crop\.bounds|crop:\(' > "$1.graph"
+	media-ctl -d "$(media_of vimc.0)" -p | grep -Ev '\[(stream:[0-9]+ )?fmt:|crop\.bounds|crop:\(' > "$1.graph"
 	for v in /dev/video0 /dev/video1 /dev/video2; do
 		echo "== $v"
 		v4l2-ctl -d $v --all

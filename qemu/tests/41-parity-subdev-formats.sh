@@ -8,6 +8,7 @@
 # selection changes on its entities. Any difference fails; each subdev
 # node's parent device is checked too (vimc_rs's sensors are devices of
 # their own, bound through v4l2-async, but their nodes are vimc.0's).
+# needs: c-vimc
 # timeout: 900
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
@@ -25,7 +26,7 @@ SETS='"Sensor A":0[fmt:SBGGR10_1X10/641x33]
 dump() { # $1: output file
 	rm -f "$1.parents"
 	{
-	media-ctl -d /dev/media0 -p
+	media-ctl -d "$(media_of vimc.0)" -p
 	n=0
 	while [ -c /dev/v4l-subdev$n ]; do
 		d=/dev/v4l-subdev$n
@@ -76,8 +77,8 @@ dump() { # $1: output file
 	done
 	echo "$SETS" | while IFS= read -r set; do
 		echo "== media-ctl -V '$set'"
-		media-ctl -d /dev/media0 -V "$set" 2>&1 || echo "rc=$?"
-		media-ctl -d /dev/media0 -p | grep -E '^- entity|\[(stream:[0-9]+ )?fmt:|crop'
+		media-ctl -d "$(media_of vimc.0)" -V "$set" 2>&1 || echo "rc=$?"
+		media-ctl -d "$(media_of vimc.0)" -p | grep -E '^- entity|\[(stream:[0-9]+ )?fmt:|crop'
 	done
 	} > "$1" 2>&1
 }

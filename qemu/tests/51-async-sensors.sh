@@ -14,7 +14,7 @@ sdrv=/sys/bus/platform/drivers/vimc-sensor
 modprobe async_debugfs
 modprobe vimc_rs
 # Ids aside (continuation lines are indented to the id's width).
-graph() { media-ctl -d /dev/media0 -p | sed 's/entity [0-9]*:/entity:/; s/^  */  /'; }
+graph() { media-ctl -d "$(media_of vimc.0)" -p | sed 's/entity [0-9]*:/entity:/; s/^  */  /'; }
 
 cat $d/subdevs $d/notifiers
 for n in "Sensor A" "Sensor B" "RGB/YUV Input"; do
@@ -34,7 +34,7 @@ grep -c '^- entity' /tmp/g0 | grep -qx 11 || fail "graph has not 11 entities"
 
 echo vimc-sensor.0 > $sdrv/unbind
 cat $d/subdevs $d/notifiers
-[ ! -e /dev/media0 ] || fail "graph still there without Sensor A"
+[ -z "$(media_of vimc.0)" ] || fail "graph still there without Sensor A"
 [ "$(grep -c '^conn .* state=waiting' $d/notifiers)" = 1 ] || fail "expected 1 waiting connection"
 grep -q '^subdev name=Sensor\\x20A ' $d/subdevs && fail "Sensor A still listed after its unbind"
 [ "$(grep -c '^subdev .* bound=yes' $d/subdevs)" = 2 ] || fail "expected 2 bound sensors"

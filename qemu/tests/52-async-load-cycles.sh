@@ -34,10 +34,10 @@ while [ $i -lt $n ]; do
 	s=vimc-sensor.$((r % 3))
 	echo $s > $sdrv/unbind || fail "unbind $s #$i"
 	expect 2 2 1 || fail "after unbind $s #$i"
-	[ ! -e /dev/media0 ] || fail "graph still there without $s #$i"
+	[ -z "$(media_of vimc.0)" ] || fail "graph still there without $s #$i"
 	echo $s > $sdrv/bind || fail "bind $s #$i"
 	expect 3 3 0 || fail "after bind $s #$i"
-	[ -e /dev/media0 ] || fail "no graph after bind $s #$i"
+	[ -n "$(media_of vimc.0)" ] || fail "no graph after bind $s #$i"
 	modprobe -r vimc_rs || fail "unload #$i"
 	[ -z "$(cat $d/subdevs $d/notifiers $d/stale)" ] || fail "left after unload #$i: $(cat $d/subdevs $d/notifiers $d/stale)"
 	i=$((i + 1))

@@ -6,6 +6,7 @@
 # twice on C vimc, with a reload between, to check that its output is
 # deterministic. The 1920x1440 configuration goes through debayer and
 # scaler, the slow path of C vimc under KASAN (several seconds per frame).
+# needs: c-vimc
 # timeout: 1500
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
@@ -36,7 +37,7 @@ run_config() {
 	esac
 	set -- $(pix_of $code); pix=$1 bpp=$2
 	if [ "$sensor" = "Sensor B" ]; then
-		media-ctl -d /dev/media0 -l '"Debayer A":1->"Scaler":0[0], "Debayer B":1->"Scaler":0[1]' || return 1
+		media-ctl -d "$(media_of vimc.0)" -l '"Debayer A":1->"Scaler":0[0], "Debayer B":1->"Scaler":0[1]' || return 1
 	fi
 	pipeline_fmt "$sensor" $code $w $h $crop ${ow}x$oh || return 1
 	ctrl "$sensor" show_information=2,test_pattern=$pat,horizontal_flip=$hf,vertical_flip=$vf &&

@@ -5,6 +5,7 @@
 # size) on each capture node. Each run must run the same number of tests on
 # both drivers, vimc_rs may fail only what C vimc fails too (the causes
 # printed), and the whole output must be identical.
+# needs: c-vimc
 # timeout: 1500
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
@@ -69,7 +70,7 @@ check() { # ARGS...: one v4l2-compliance run on each driver, compared
 	diff -u /tmp/c.log /tmp/rs.log > /tmp/diff || { head -60 /tmp/diff; fail "v4l2-compliance $* output differs (- C vimc, + vimc_rs)"; }
 }
 
-check -m /dev/media0 -s -a
+check -m "$(media_of vimc.0)" -s -a
 # -f sets each format and size on the capture node alone, the subdevs
 # keeping theirs: the first (BGR3 16x16) fails STREAMON's link validation
 # ("node->streamon()"), and v4l2-compliance, which leaves that queue's

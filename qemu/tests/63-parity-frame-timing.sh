@@ -15,6 +15,7 @@
 # format sets) are compared in 41. Last, vimc_rs's own free_run parameter
 # (benchmarks; C vimc has none): set at load it lifts the pacing, a value
 # that is not a bool fails the load, and it is not writable afterwards.
+# needs: c-vimc
 # timeout: 600
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc

@@ -16,6 +16,7 @@
 # fails on both drivers on a check of libcamera's own: its vimc pipeline
 # handler leaves the stream's colour space unset ("Colorspace not set"),
 # and lc-compliance goes on capturing after that check.
+# needs: c-vimc
 # timeout: 900
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc

@@ -6,6 +6,7 @@
 # formats (its Raw Capture 0, its RGB/YUV Capture: a 1:1 scaler copies).
 # A second device gets its formats only from its entities' configfs
 # attributes. Then the device goes and comes back, and its directories go.
+# needs: c-vimc
 # timeout: 600
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc

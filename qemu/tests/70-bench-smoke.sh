@@ -5,6 +5,7 @@
 # sampler takes about a second a round under TCG, more when other guests
 # share the CPU: with 120 frames, 4 s at 30 fps, a run could end before
 # its first sample.)
+# needs: c-vimc
 # timeout: 600
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc

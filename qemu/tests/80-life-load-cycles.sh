@@ -6,17 +6,19 @@
 # timeout: 5400
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/compare.inc
+. /vimc-rs/tests/lib/v4l2.inc
 
 scenario() { # DRIVER
-	local i=0 n
+	local i=0 n m s
 	n=$(count 30 1000)
 	while [ $i -lt $n ]; do
 		modprobe $1 || fail "modprobe #$i"
-		[ -c /dev/media0 ] || fail "no /dev/media0 after load #$i"
-		[ -c /dev/v4l-subdev0 ] || fail "no /dev/v4l-subdev0 after load #$i"
+		m=$(media_of vimc.0) && [ -c $m ] || fail "no media device after load #$i"
+		s=$(node "Sensor A") && [ -c $s ] || fail "no Sensor A node after load #$i"
 		[ -e /sys/bus/platform/drivers/vimc/vimc.0 ] || fail "platform device not bound #$i"
 		modprobe -r $1 || fail "modprobe -r #$i"
-		[ ! -e /dev/media0 ] || fail "/dev/media0 left after unload #$i"
+		[ ! -e $m ] || fail "$m left after unload #$i"
+		[ ! -e $s ] || fail "$s left after unload #$i"
 		[ ! -e /sys/bus/platform/devices/vimc.0 ] || fail "platform device left after unload #$i"
 		i=$((i + 1))
 	done

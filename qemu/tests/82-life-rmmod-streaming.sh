@@ -19,7 +19,7 @@ scenario() { # DRIVER
 	wait_for /tmp/rs.out '<<<' 60 || fail "no frames: $(cat /tmp/rs.out)"
 	expect_fail modprobe -r $1
 	loaded $1 || fail "$1 unloaded while streaming"
-	[ -c /dev/media0 ] || fail "/dev/media0 gone after the refused rmmod"
+	[ -c "$(media_of vimc.0)" ] || fail "media device gone after the refused rmmod"
 	n=$(frames); sleep 1
 	[ $(frames) -gt $n ] || fail "stream stopped by the refused rmmod ($n frames, then $(frames))"
 	echo "$1: rmmod refused while streaming; $(frames) frames so far"

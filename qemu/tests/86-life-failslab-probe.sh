@@ -29,7 +29,7 @@ no_nodes() {
 	[ -z "$(ls /dev/media* /dev/video* /dev/v4l-subdev* 2>/dev/null)" ]
 }
 graph_ok() {
-	[ "$(media-ctl -d /dev/media0 -p | grep -c '^- entity')" = 11 ]
+	[ "$(media-ctl -d "$(media_of vimc.0)" -p | grep -c '^- entity')" = 11 ]
 }
 # vimc_rs, vimc-sensor.0 unbound: vimc.0 still bound and waiting for it
 # (async_debugfs says so), no graph.

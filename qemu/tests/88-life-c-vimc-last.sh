@@ -6,6 +6,7 @@
 # the next is recorded as not run. Nothing here fails the scenario but a
 # report outside C vimc's runs.
 # runs: last
+# needs: c-vimc
 # timeout: 3600
 . /vimc-rs/tests/lib/harness.inc
 LIFE_C=1
