@@ -33,10 +33,14 @@ compliance() { # DRIVER OUT ARGS...
 	# fails link validation on both drivers).
 	pipeline_fmt "Sensor A" SRGGB8_1X8 64 48 - 64x48 > /dev/null &&
 		pipeline_fmt "Sensor B" SRGGB8_1X8 64 48 - 64x48 > /dev/null || fail "$drv: formats not set"
+	# Nodes only now that the driver is loaded: "-d NAME" is the capture
+	# node of that name, "-m DEV" the media device of platform device DEV.
 	if [ "$1" = -d ]; then
-		# "-d NAME": the capture node of that name.
 		node=$(node "$2"); shift 2
 		set -- -d $node "$@"
+	elif [ "$1" = -m ]; then
+		node=$(media_of "$2") || fail "$drv: no media device of $2"; shift 2
+		set -- -m $node "$@"
 	fi
 	v4l2-compliance "$@" > $out 2>&1 || true
 	unload $drv
@@ -70,7 +74,7 @@ check() { # ARGS...: one v4l2-compliance run on each driver, compared
 	diff -u /tmp/c.log /tmp/rs.log > /tmp/diff || { head -60 /tmp/diff; fail "v4l2-compliance $* output differs (- C vimc, + vimc_rs)"; }
 }
 
-check -m "$(media_of vimc.0)" -s -a
+check -m vimc.0 -s -a
 # -f sets each format and size on the capture node alone, the subdevs
 # keeping theirs: the first (BGR3 16x16) fails STREAMON's link validation
 # ("node->streamon()"), and v4l2-compliance, which leaves that queue's
