@@ -13,8 +13,13 @@ d=/sys/kernel/debug/async_debugfs
 sdrv=/sys/bus/platform/drivers/vimc-sensor
 modprobe async_debugfs
 modprobe vimc_rs
-# Ids aside (continuation lines are indented to the id's width).
-graph() { media-ctl -d "$(media_of vimc.0)" -p | sed 's/entity [0-9]*:/entity:/; s/^  */  /'; }
+# Ids and node numbers aside (continuation lines are indented to the id's
+# width; a minor is free again only at its release, so a rebind may get
+# other numbers, as under DEBUG_KOBJECT_RELEASE).
+graph() {
+	media-ctl -d "$(media_of vimc.0)" -p |
+		sed 's/entity [0-9]*:/entity:/; s/^  */  /; s#\(device node name /dev/.*[^0-9]\)[0-9]*$#\1N#'
+}
 
 cat $d/subdevs $d/notifiers
 for n in "Sensor A" "Sensor B" "RGB/YUV Input"; do
