@@ -371,20 +371,34 @@ pub(crate) struct FrameBuf<'a> {
 }
 
 impl FrameBuf<'_> {
-    /// The buffer's memory, one frame long; `None` if it has no mapping.
-    pub(crate) fn data(&mut self) -> Option<&mut [u8]> {
+    /// Copies `frame` into the buffer's memory, at most one frame of it;
+    /// -EFAULT if the buffer has no kernel mapping.
+    ///
+    /// The memory is never handed out as a slice: userspace (an MMAP or
+    /// USERPTR mapping) or a DMABUF exporter may write it at any time, so
+    /// no Rust reference to it may exist. The copy is C vimc's capture
+    /// `memcpy()`.
+    pub(crate) fn fill(&mut self, frame: &[u8]) -> Result {
         let vb = self.vb.as_ptr();
         // SAFETY: ours until given back (type invariant); plane 0 exists
         // (single-planar queue) and `length` is its size.
-        unsafe {
-            let p = bindings::vb2_plane_vaddr(&raw mut (*vb).vb2_buf, 0).cast::<u8>();
-            let len = ((*vb).vb2_buf.planes[0].length as usize).min(self.frames.sizeimage);
-            if p.is_null() {
-                None
-            } else {
-                Some(core::slice::from_raw_parts_mut(p, len))
-            }
+        let (p, len) = unsafe {
+            (
+                bindings::vb2_plane_vaddr(&raw mut (*vb).vb2_buf, 0).cast::<u8>(),
+                (*vb).vb2_buf.planes[0].length as usize,
+            )
+        };
+        if p.is_null() {
+            return Err(EFAULT);
         }
+        let n = frame.len().min(len).min(self.frames.sizeimage);
+        // SAFETY: `p` maps the plane's `len` bytes and `n <= len`; `frame`
+        // is our own memory, so the two do not overlap. Only raw pointers
+        // touch the plane: another writer of it (see above) races with
+        // this copy as with C's `memcpy()`, on bytes, never on a Rust
+        // object.
+        unsafe { core::ptr::copy_nonoverlapping(frame.as_ptr(), p, n) };
+        Ok(())
     }
 
     /// Completes the buffer with a full frame, the next sequence number,

@@ -88,7 +88,7 @@ impl subdev::Driver for Debayer {
 
 impl StageKind for Debayer {
     /// The debayer's part of a starting stream, from its active formats.
-    fn stage(&self, sd: &SubdevRef<'_>, last: bool) -> Result<KBox<dyn Stage>> {
+    fn stage(&self, sd: &SubdevRef<'_>) -> Result<KBox<dyn Stage>> {
         let (sink, src) =
             sd.with_active_state(|st| Ok::<_, Error>((st.format(SINK)?, st.format(SOURCE)?)))?;
         let sink_bpp = formats::by_code(sink.code).ok_or(EINVAL)?.bpp;
@@ -106,7 +106,7 @@ impl StageKind for Debayer {
         }
         boxed(DebayerStage {
             cfg,
-            out: stage_frame(len, last)?,
+            out: stage_frame(len)?,
             scratch: VVec::from_elem(0, frames::debayer_scratch_len(cfg.width), GFP_KERNEL)?,
             ctrls: self.ctrls.clone(),
         })
@@ -122,15 +122,11 @@ pub(crate) struct DebayerStage {
 }
 
 impl Stage for DebayerStage {
-    /// Interpolates the sink frame `input` into RGB, into `out` if given,
-    /// else into the stage's own frame.
-    fn process(&mut self, input: &[u8], out: Option<&mut [u8]>) {
+    /// Interpolates the sink frame `input` into RGB.
+    fn process(&mut self, input: &[u8]) {
         let win = self.ctrls.get(controls::CID_MEAN_WIN_SIZE) as u32;
-        let out = match out {
-            Some(o) => o,
-            None => &mut self.out[..],
-        };
-        self.cfg.process(input, out, win, &mut self.scratch);
+        self.cfg
+            .process(input, &mut self.out, win, &mut self.scratch);
     }
 
     /// The last frame made.

@@ -155,11 +155,11 @@ const KINDS: &[&Kind] = &[&SENSOR, &DEBAYER, &SCALER, &CAPTURE, &LENS];
 
 /// The stage of one subdev upstream of a starting stream, by its kind;
 /// -EINVAL for a subdev of no streaming kind.
-pub(crate) fn stage_of(sd: &SubdevRef<'_>, last: bool) -> Result<KBox<dyn Stage>> {
+pub(crate) fn stage_of(sd: &SubdevRef<'_>) -> Result<KBox<dyn Stage>> {
     KINDS
         .iter()
         .filter_map(|k| k.stage)
-        .find_map(|f| f(sd, last))
+        .find_map(|f| f(sd))
         .unwrap_or(Err(EINVAL))
 }
 

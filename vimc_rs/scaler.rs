@@ -92,7 +92,7 @@ impl subdev::Driver for Scaler {
 
 impl StageKind for Scaler {
     /// The scaler's part of a starting stream, from its active formats and crop.
-    fn stage(&self, sd: &SubdevRef<'_>, last: bool) -> Result<KBox<dyn Stage>> {
+    fn stage(&self, sd: &SubdevRef<'_>) -> Result<KBox<dyn Stage>> {
         let (sink, src, crop) = sd.with_active_state(|st| {
             Ok::<_, Error>((st.format(SINK)?, st.format(SOURCE)?, st.crop(SINK)?))
         })?;
@@ -116,7 +116,7 @@ impl StageKind for Scaler {
         }
         boxed(ScalerStage {
             cfg,
-            out: stage_frame(cfg.source_len(), last)?,
+            out: stage_frame(cfg.source_len())?,
         })
     }
 }
@@ -128,13 +128,9 @@ pub(crate) struct ScalerStage {
 }
 
 impl Stage for ScalerStage {
-    /// Crops and scales the sink frame `input`, into `out` if given, else
-    /// into the stage's own frame.
-    fn process(&mut self, input: &[u8], out: Option<&mut [u8]>) {
-        match out {
-            Some(o) => self.cfg.process(input, o),
-            None => self.cfg.process(input, &mut self.out),
-        }
+    /// Crops and scales the sink frame `input`.
+    fn process(&mut self, input: &[u8]) {
+        self.cfg.process(input, &mut self.out);
     }
 
     /// The last frame made.

@@ -208,7 +208,7 @@ impl subdev::Driver for Sensor {
 impl StageKind for Sensor {
     /// The sensor's part of a starting stream: a pattern generator set to
     /// the active format, as C vimc's `s_stream(1)` does.
-    fn stage(&self, sd: &SubdevRef<'_>, last: bool) -> Result<KBox<dyn Stage>> {
+    fn stage(&self, sd: &SubdevRef<'_>) -> Result<KBox<dyn Stage>> {
         let fmt = sd.with_active_state(|st| st.format(0))?;
         let map = formats::by_code(fmt.code).ok_or(EINVAL)?;
         let bytesperline = fmt.width * map.bpp;
@@ -233,7 +233,7 @@ impl StageKind for Sensor {
         }
         boxed(SensorStage {
             tpg,
-            frame: stage_frame(len, last)?,
+            frame: stage_frame(len)?,
             ctrls: self.ctrls.clone(),
             size: (fmt.width, fmt.height),
             start_ns: ktime_get_ns(),
@@ -251,10 +251,9 @@ pub(crate) struct SensorStage {
 }
 
 impl Stage for SensorStage {
-    /// Draws the next frame, with the on-screen text the control asks for,
-    /// into `out` if given, else into the stage's own frame (a source: no
-    /// input).
-    fn process(&mut self, _input: &[u8], out: Option<&mut [u8]>) {
+    /// Draws the next frame, with the on-screen text the control asks for
+    /// (a source: no input).
+    fn process(&mut self, _input: &[u8]) {
         let c = &self.ctrls;
         // Control values only change what the generator draws next; the
         // setters do nothing for unchanged values.
@@ -267,10 +266,7 @@ impl Stage for SensorStage {
             hue: c.get(cid::HUE) as i16,
             saturation: c.get(cid::SATURATION) as u8,
         });
-        let frame = match out {
-            Some(o) => o,
-            None => &mut self.frame[..],
-        };
+        let frame = &mut self.frame[..];
         if self.tpg.fill(frame).is_err() {
             return;
         }

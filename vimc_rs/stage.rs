@@ -11,11 +11,10 @@ use kernel::{alloc::VVec, prelude::*};
 /// streamer's thread.
 pub(crate) trait Stage: Send {
     /// Makes the stage's frame from `input` (the previous stage's output,
-    /// empty for a source): into `out` if given (the last stage writes
-    /// into the capture buffer), else into the stage's own frame.
-    fn process(&mut self, input: &[u8], out: Option<&mut [u8]>);
+    /// empty for a source) into the stage's own frame.
+    fn process(&mut self, input: &[u8]);
 
-    /// The frame `process` made last into the stage's own frame.
+    /// The frame `process` made last.
     fn output(&self) -> &[u8];
 
     /// For a source: how long the streamer waits after each frame, in
@@ -30,20 +29,15 @@ pub(crate) trait Stage: Send {
 /// An entity kind whose subdevs take part in streams.
 pub(crate) trait StageKind: subdev::Driver {
     /// The subdev's stage for a starting stream, from its active state.
-    /// `last`: the stage writes into the capture buffers, not a frame of
-    /// its own.
-    fn stage(&self, sd: &SubdevRef<'_>, last: bool) -> Result<KBox<dyn Stage>>;
+    fn stage(&self, sd: &SubdevRef<'_>) -> Result<KBox<dyn Stage>>;
 }
 
 /// The stage of `sd` if it is of one kind, else `None`.
-pub(crate) type StageFn = fn(&SubdevRef<'_>, bool) -> Option<Result<KBox<dyn Stage>>>;
+pub(crate) type StageFn = fn(&SubdevRef<'_>) -> Option<Result<KBox<dyn Stage>>>;
 
 /// The [`StageFn`] of the kind `K`.
-pub(crate) fn stage_fn<K: StageKind>(
-    sd: &SubdevRef<'_>,
-    last: bool,
-) -> Option<Result<KBox<dyn Stage>>> {
-    sd.data::<K>().map(|k| k.stage(sd, last))
+pub(crate) fn stage_fn<K: StageKind>(sd: &SubdevRef<'_>) -> Option<Result<KBox<dyn Stage>>> {
+    sd.data::<K>().map(|k| k.stage(sd))
 }
 
 /// `stage` on the heap, for the streamer.
@@ -51,12 +45,7 @@ pub(crate) fn boxed(stage: impl Stage + 'static) -> Result<KBox<dyn Stage>> {
     Ok(kbox_unsize!(KBox::new(stage, GFP_KERNEL)? => dyn Stage))
 }
 
-/// A stage's own output frame of `len` bytes, or none for the last stage,
-/// which writes into the capture buffers.
-pub(crate) fn stage_frame(len: usize, last: bool) -> Result<VVec<u8>> {
-    Ok(if last {
-        VVec::new()
-    } else {
-        VVec::from_elem(0, len, GFP_KERNEL)?
-    })
+/// A stage's own output frame of `len` bytes.
+pub(crate) fn stage_frame(len: usize) -> Result<VVec<u8>> {
+    Ok(VVec::from_elem(0, len, GFP_KERNEL)?)
 }

@@ -26,24 +26,23 @@ struct Streamer {
 }
 
 impl Streamer {
-    /// One frame through the pipeline into the next queued buffer; the last
-    /// stage writes straight into it. Without a buffer there is nothing to
-    /// do: C vimc would make the frame and drop it. Returns whether a frame
-    /// was made.
+    /// One frame through the pipeline, copied into the next queued buffer
+    /// as C vimc's capture does. Without a buffer there is nothing to do:
+    /// C vimc would make the frame and drop it. Returns whether a frame was
+    /// made.
     fn run_once(&mut self) -> bool {
         let Some(mut buf) = self.frames.next() else {
             return false;
         };
-        // A buffer without a mapping goes back as failed (dropping `buf`).
-        let Some(data) = buf.data() else {
-            return false;
-        };
-        let last = self.stages.len().saturating_sub(1);
         for i in 0..self.stages.len() {
             let (done, rest) = self.stages.split_at_mut(i);
             let input = done.last().map_or(&[][..], |s| s.output());
-            let out = if i == last { Some(&mut *data) } else { None };
-            rest[0].process(input, out);
+            rest[0].process(input);
+        }
+        let frame = self.stages.last().map_or(&[][..], |s| s.output());
+        // A buffer without a mapping goes back as failed (dropping `buf`).
+        if buf.fill(frame).is_err() {
+            return false;
         }
         buf.done();
         true
@@ -121,8 +120,8 @@ pub(crate) fn start(ctx: StreamStart<'_>) -> Result<Stream> {
     }
     let mut stages = KVec::with_capacity(upstream.len(), GFP_KERNEL)?;
     // Source first; the nearest subdev is the last stage.
-    for (i, sd) in upstream.iter().enumerate().rev() {
-        stages.push(kinds::stage_of(sd, i == 0)?, GFP_KERNEL)?;
+    for sd in upstream.iter().rev() {
+        stages.push(kinds::stage_of(sd)?, GFP_KERNEL)?;
     }
     let streamer = Streamer {
         stages,
