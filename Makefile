@@ -84,7 +84,7 @@ check-one: guest
 check-kobject: deps
 	@env -u KDIR $(MAKE) --no-print-directory FLAVOUR=kobject guest
 	@$(PHASE) tests-kobject-$(KERNEL) qemu/test --kernel $$(scripts/kernel.sh --path kobject) \
-		--results $(RESULTS)/kobject-$(KERNEL) --without-c-vimc $(if $(JOBS),-j $(JOBS))
+		--results $(RESULTS)/kobject-$(KERNEL) --without-c-vimc --few --keep-core $(if $(JOBS),-j $(JOBS))
 
 # The lifetime scenarios at full counts (hours under TCG + KASAN); PART=K/N
 # runs the K-th of N parts of about equal length.

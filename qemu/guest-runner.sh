@@ -15,6 +15,13 @@ if grep -Eq "$REPORT" /tmp/boot-dmesg; then
 	echo "@@@ BEGIN boot"; grep -E -A20 "$REPORT" /tmp/boot-dmesg | head -60; echo "@@@ END boot FAIL kernel report during boot"
 fi
 
+# qemu/test --keep-core (the kobject lane): a test module holds the media
+# core loaded all along (tests/modules/pin_media_core.c says why), and
+# harness.inc's `modprobe -r` unloads only the module it names.
+if grep -q 'vimcrs\.keep_core=1' /proc/cmdline && ! modprobe pin_media_core; then
+	echo "@@@ BEGIN boot"; echo "pin_media_core did not load"; echo "@@@ END boot FAIL keep-core"
+fi
+
 deflimit=$(sed -n 's/^timeout=\([0-9]*\)$/\1/p' /vimc-rs/tests/settings)
 if [ -f /vimc-rs/schedule ]; then
 	schedule=$(sed 's#.*#/vimc-rs/tests/&.sh#' /vimc-rs/schedule)

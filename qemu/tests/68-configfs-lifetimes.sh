@@ -46,7 +46,7 @@ make_device
 fs=/sys/kernel/debug/failslab
 echo N > $fs/ignore-gfp-wait
 echo 0 > $fs/verbose
-k=1 step=$(count 4 1) failed=0 tolerated=0
+k=1 step=$(count 4 1 8) failed=0 tolerated=0
 while [ $k -lt 20000 ]; do
 	out=$(sh -c "exec 3<>/proc/self/fail-nth; echo $k >&3
 		if echo 1 > $dev/enabled; then r=ok; else r=failed; fi

@@ -46,7 +46,7 @@ sensor_left() {
 # WORKS (and is unbound again); the last one must bind and work.
 fail_binds() {
 	local k=1 step failed=0 tolerated=0 out r left
-	step=$(count 4 1)
+	step=$(count 4 1 8)
 	while [ $k -lt 20000 ]; do
 		out=$(sh -c "exec 3<>/proc/self/fail-nth; echo $k >&3
 			if echo $1 > $2/bind; then r=ok; else r=failed; fi
