@@ -31,6 +31,7 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd, struct video_device
 				     void (*release)(struct video_device *),
 				     bool *released);
 void rust_helper_unregister_subdev_node(struct video_device *vdev);
+void rust_helper_video_device_detach_media(struct video_device *vdev);
 void rust_helper_video_lock_destroy(struct mutex *lock);
 void rust_helper_module_object_new(void);
 void rust_helper_module_object_gone(void);

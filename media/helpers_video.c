@@ -6,6 +6,8 @@
  */
 #include <linux/kthread.h>
 #include <linux/timekeeping.h>
+#include <media/media-device.h>
+#include <media/media-devnode.h>
 #include <media/tpg/v4l2-tpg.h>
 #include <media/v4l2-ctrls.h>
 #include <media/v4l2-device.h>
@@ -174,6 +176,34 @@ bool rust_helper_video_register_failed(struct video_device *vdev,
 	vdev->dev.release = failed_node_dev_release;
 	put_device(&vdev->dev);
 	return true;
+}
+
+/*
+ * Takes a node's entity and interface off its media device now, as
+ * media_device_unregister() does for a registered one. For a media device
+ * that was never registered (a graph whose building failed) nothing else
+ * does before the node's release, which an open file or a delayed kobject
+ * release puts off, maybe past the next registration of the same media
+ * device: that graph would then show the dead node. The release finds
+ * graph_obj.mdev NULL and leaves both alone. The caller holds a reference
+ * on the node, so its release cannot run meanwhile.
+ */
+void rust_helper_video_device_detach_media(struct video_device *vdev)
+{
+	struct media_intf_devnode *devnode = vdev->intf_devnode;
+	struct media_device *mdev;
+
+	media_device_unregister_entity(&vdev->entity);
+	if (!devnode || !devnode->intf.graph_obj.mdev)
+		return;
+	mdev = devnode->intf.graph_obj.mdev;
+	mutex_lock(&mdev->graph_mutex);
+	__media_remove_intf_links(&devnode->intf);
+	/* media_gobj_destroy(), which mc does not export. */
+	mdev->topology_version++;
+	list_del(&devnode->intf.graph_obj.list);
+	devnode->intf.graph_obj.mdev = NULL;
+	mutex_unlock(&mdev->graph_mutex);
 }
 
 /*

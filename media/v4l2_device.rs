@@ -418,6 +418,17 @@ impl<T> Drop for Registration<T> {
         if self.media_registered {
             // SAFETY: registered by `register_nodes`.
             unsafe { self.root.mdev.unregister() };
+        } else {
+            // A graph that never got as far as registering its media device
+            // (its building failed): the nodes' entities and interfaces
+            // would stay on the media device's lists until their releases,
+            // into the next graph's registration of it.
+            for vdev in Iterator::chain(videos(), self.nodes.iter().copied()) {
+                // SAFETY: we hold a reference on each: the one taken above
+                // on a video node, the one of `register_nodes` on a subdev
+                // node.
+                unsafe { video_device::detach_media(vdev) };
+            }
         }
         // Only now may a node's release run: it removes the node's
         // interface from the media device (media_devnode_remove(), a

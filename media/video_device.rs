@@ -997,6 +997,20 @@ pub(crate) unsafe fn put(vdev: NonNull<bindings::video_device>) {
     unsafe { bindings::put_device(&raw mut (*vdev.as_ptr()).dev) };
 }
 
+/// Takes a node's entity and interface off its media device now instead of
+/// at its release: for a media device that was never registered, which
+/// nothing else empties (see `rust_helper_video_device_detach_media`).
+///
+/// # Safety
+///
+/// The caller holds a reference taken by [`get`] on `vdev` (or the one of
+/// a subdev node), so its release cannot run meanwhile.
+pub(crate) unsafe fn detach_media(vdev: NonNull<bindings::video_device>) {
+    // SAFETY: the node's memory is alive (the caller's reference); the
+    // helper takes graph_mutex for what it removes.
+    unsafe { bindings::rust_helper_video_device_detach_media(vdev.as_ptr()) };
+}
+
 /// Unregisters a node from [`register`]: stops its stream and releases its
 /// queue (waking blocked waiters); open files then fail with -ENODEV and the
 /// memory goes with the last close.

@@ -29,11 +29,15 @@ scenario() { # DRIVER
 	modprobe -r $1
 }
 on_both scenario
+! grep ' code 0: ok -> .* code 0 ' /tmp/hostile.vimc_rs || fail "vimc_rs kept bus code 0"
+if no_c_vimc; then
+	echo "no C vimc in this boot: its answers are compared in make check"
+	exit 0
+fi
 # One deliberate difference: C vimc takes bus code 0 as valid and keeps it
 # (its table lookup also matches the zero padding after single-code
 # entries); vimc_rs replaces it like any unknown code.
 grep -v ' code 0: ' /tmp/hostile.vimc > /tmp/h.c
 grep -v ' code 0: ' /tmp/hostile.vimc_rs > /tmp/h.rs
 diff /tmp/h.c /tmp/h.rs || fail "vimc_rs answers hostile calls unlike C vimc (diff above: < C, > vimc_rs)"
-! grep ' code 0: ok -> .* code 0 ' /tmp/hostile.vimc_rs || fail "vimc_rs kept bus code 0"
 echo "vimc_rs answers $(grep -c ': ' /tmp/h.rs) cases as C vimc; $(grep -c ' code 0: ok -> .* code 0 ' /tmp/hostile.vimc) where C vimc keeps bus code 0 it replaces with the default"

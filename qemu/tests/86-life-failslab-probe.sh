@@ -28,6 +28,12 @@ no_nodes() {
 	[ -z "$(ls /sys/class/video4linux 2>/dev/null)" ] &&
 	[ -z "$(ls /dev/media* /dev/video* /dev/v4l-subdev* 2>/dev/null)" ]
 }
+# broken: what a failed graph_ok saw, and the kernel's last words.
+broken() {
+	echo "media devices: $(ls /sys/bus/media/devices 2>/dev/null); of vimc.0: $(media_of vimc.0 2>&1)"
+	media-ctl -d "$(media_of vimc.0)" -p 2>&1 | grep -E '^- entity|^Media|error' | head -20
+	dmesg | grep -v kobject | tail -30
+}
 graph_ok() {
 	[ "$(media-ctl -d "$(media_of vimc.0)" -p | grep -c '^- entity')" = 11 ]
 }
@@ -63,7 +69,7 @@ fail_binds() {
 			# An allocation failed and probe still succeeded: only fine if
 			# the device works.
 			[ -e /sys/bus/platform/devices/$1/driver ] || fail "$1 k=$k: bind said ok, device unbound"
-			$4 || fail "$1 k=$k: probe succeeded with a broken graph"
+			$4 || { broken; fail "$1 k=$k: probe succeeded with a broken graph"; }
 			tolerated=$((tolerated + 1))
 			echo $1 > $2/unbind
 		fi
