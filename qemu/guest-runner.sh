@@ -11,16 +11,23 @@ export REPORT='Oops|BUG:|KASAN|WARNING:|INFO: (possible|inconsistent|trying|task
 # Boot-time leaks are not ours: scan once and forget them.
 echo scan > $KMEMLEAK 2>/dev/null; echo clear > $KMEMLEAK 2>/dev/null
 dmesg -c > /tmp/boot-dmesg
+echo "@@@ BEGIN boot"
+why=
 if grep -Eq "$REPORT" /tmp/boot-dmesg; then
-	echo "@@@ BEGIN boot"; grep -E -A20 "$REPORT" /tmp/boot-dmesg | head -60; echo "@@@ END boot FAIL kernel report during boot"
+	grep -E -A20 "$REPORT" /tmp/boot-dmesg | head -60; why="kernel report during boot"
 fi
 
 # qemu/test --keep-core (the kobject lane): a test module holds the media
 # core loaded all along (tests/modules/pin_media_core.c says why), and
 # harness.inc's `modprobe -r` unloads only the module it names.
 if grep -q 'vimcrs\.keep_core=1' /proc/cmdline && ! modprobe pin_media_core; then
-	echo "@@@ BEGIN boot"; echo "pin_media_core did not load"; echo "@@@ END boot FAIL keep-core"
+	echo "pin_media_core did not load"; why="${why:+$why; }keep-core"
 fi
+echo "kernel $(uname -r), up $(cut -d' ' -f1 /proc/uptime) s"
+if [ -z "$why" ]; then echo "@@@ END boot PASS"; else echo "@@@ END boot FAIL $why"; fi
+# C vimc's records (qemu/test): a scenario's is its $C (compare.inc).
+record=0
+grep -q 'vimcrs\.ref=record' /proc/cmdline && record=1
 
 deflimit=$(sed -n 's/^timeout=\([0-9]*\)$/\1/p' /vimc-rs/tests/settings)
 if [ -f /vimc-rs/schedule ]; then
@@ -33,6 +40,11 @@ for t in $schedule; do
 	limit=$(sed -n 's/^# timeout: *\([0-9]*\).*/\1/p' "$t"); limit=${limit:-$deflimit}
 	echo "@@@ BEGIN $name"
 	start=$(date +%s)
+	rm -rf /tmp/c
+	if [ -d /vimc-rs/refs/$name ]; then
+		cp -r /vimc-rs/refs/$name /tmp/c
+		echo "reference: C vimc's record $(cat /tmp/c/.meta)"
+	fi
 	# In a session of its own, so that a timeout (or the end) kills every
 	# process it started: a client it left hanging would keep a node busy
 	# for the scenarios after it.
@@ -64,6 +76,12 @@ for t in $schedule; do
 	echo "--- dmesg:"; tail -40 /tmp/dmesg
 	# With the checks: what the host schedules by.
 	echo "@@@ TIME $name $(( $(date +%s) - start ))"
+	# A recording boot sends what C vimc's side wrote, if all went well.
+	if [ $record = 1 ] && [ -z "$why" ]; then
+		echo "@@@ REF $name"
+		tar -C /tmp/c -czf - . | base64
+		echo "@@@ REFEND $name"
+	fi
 	if [ -z "$why" ]; then echo "@@@ END $name PASS"; else echo "@@@ END $name FAIL $why"; fi
 done
 echo "@@@ DONE"

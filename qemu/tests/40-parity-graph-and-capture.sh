@@ -5,6 +5,7 @@
 # TRY/S_FMT with valid, clamped and invalid values. Subdev pad formats are
 # not compared yet ([fmt:...] and crop lines are left out of media-ctl -p).
 # needs: c-vimc
+# reference: recorded
 # timeout: 600
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
@@ -24,9 +25,12 @@ dump() { # $1: output file
 	done > "$1.nodes" 2>&1
 }
 dump_both dump
-grep -c '^- entity' /tmp/c.graph | grep -qx 11 || fail "C vimc graph has not 11 entities"
+reference_done
+grep -c '^- entity' $C/d.graph | grep -qx 11 || fail "C vimc graph has not 11 entities"
 ok=1
-diff -u /tmp/c.graph /tmp/rs.graph || { ok=0; echo "media-ctl -p differs (above)"; }
-diff -u /tmp/c.nodes /tmp/rs.nodes || { ok=0; echo "capture nodes differ (above)"; }
+diff -u $C/d.graph /tmp/rs.graph || { ok=0; echo "media-ctl -p differs (above)"; }
+diff -u $C/d.nodes /tmp/rs.nodes || { ok=0; echo "capture nodes differ (above)"; }
 [ $ok = 1 ] || fail "vimc_rs differs from C vimc"
-echo "graph and capture nodes identical: $(wc -l < /tmp/c.graph) + $(wc -l < /tmp/c.nodes) lines"
+tp ok "media-ctl -p identical"
+tp ok "capture nodes identical"
+echo "graph and capture nodes identical: $(wc -l < $C/d.graph) + $(wc -l < $C/d.nodes) lines"

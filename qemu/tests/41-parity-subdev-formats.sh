@@ -9,6 +9,7 @@
 # node's parent device is checked too (vimc_rs's sensors are devices of
 # their own, bound through v4l2-async, but their nodes are vimc.0's).
 # needs: c-vimc
+# reference: recorded
 # timeout: 900
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
@@ -82,18 +83,6 @@ dump() { # $1: output file
 	done
 	} > "$1" 2>&1
 }
-dump_both dump
-grep -q 'fmt:SRGGB8_1X8/640x480' /tmp/c || fail "C vimc dump lacks the debayer sink format"
-diff -u /tmp/c /tmp/rs || fail "vimc_rs differs from C vimc (diff above)"
-# v4l2-ctl finds a node's media device through the node's parent device
-# (--all above prints its media info): every node is vimc.0's on both.
-for drv in c rs; do
-	[ "$(wc -l < /tmp/$drv.parents)" = 8 ] || fail "$drv: not 8 subdev nodes: $(cat /tmp/$drv.parents)"
-	grep -v ':vimc\.0$' /tmp/$drv.parents && fail "$drv: a subdev node not under vimc.0"
-done
-grep -q 'Media Driver Info:' /tmp/rs || fail "vimc_rs: v4l2-ctl --all shows no media info"
-echo "identical: $(wc -l < /tmp/c) lines of subdev API output"
-
 # While RGB/YUV Capture streams (Sensor A, Debayer A, Scaler and the
 # capture), active format and selection changes on those get EBUSY and try
 # ones still work; Sensor B, off the pipeline, takes its change.
@@ -118,8 +107,30 @@ busy() { # $1: output file
 	} > "$1" 2>&1
 	kill $sp; wait $sp || true
 }
-dump_both busy
-cat /tmp/c
-grep -q 'Device or resource busy' /tmp/c || fail "C vimc: no EBUSY while streaming"
-diff -u /tmp/c /tmp/rs || fail "vimc_rs differs from C vimc while streaming (diff above)"
-echo "identical while streaming: $(grep -c busy /tmp/c) EBUSY"
+# C vimc's side (or its record), then vimc_rs's.
+c_side() {
+	modprobe vimc; dump $C/d; modprobe -r vimc
+	modprobe vimc; busy $C/busy; modprobe -r vimc
+}
+reference c_side
+reference_done
+modprobe vimc_rs; dump /tmp/rs; modprobe -r vimc_rs
+modprobe vimc_rs; busy /tmp/rs.busy; modprobe -r vimc_rs
+grep -q 'fmt:SRGGB8_1X8/640x480' $C/d || fail "C vimc's dump lacks the debayer sink format"
+diff -u $C/d /tmp/rs || fail "vimc_rs differs from C vimc (diff above)"
+tp ok "subdev API output identical"
+# v4l2-ctl finds a node's media device through the node's parent device
+# (--all above prints its media info): every node is vimc.0's on both.
+for drv in $C/d /tmp/rs; do
+	[ "$(wc -l < $drv.parents)" = 8 ] || fail "$drv: not 8 subdev nodes: $(cat $drv.parents)"
+	grep -v ':vimc\.0$' $drv.parents && fail "$drv: a subdev node not under vimc.0"
+done
+tp ok "every subdev node is vimc.0's"
+grep -q 'Media Driver Info:' /tmp/rs || fail "vimc_rs: v4l2-ctl --all shows no media info"
+echo "identical: $(wc -l < $C/d) lines of subdev API output"
+
+cat $C/busy
+grep -q 'Device or resource busy' $C/busy || fail "C vimc: no EBUSY while streaming"
+diff -u $C/busy /tmp/rs.busy || fail "vimc_rs differs from C vimc while streaming (diff above)"
+tp ok "identical while streaming"
+echo "identical while streaming: $(grep -c busy $C/busy) EBUSY"

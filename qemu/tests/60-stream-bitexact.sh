@@ -1,15 +1,17 @@
 #!/bin/sh -e
-# Streaming parity: for each configuration, C vimc and vimc_rs are loaded in
-# turn, configured the same way, and every listed capture node streams 3
-# frames (mmap); the per-frame md5 sums must be equal. OSD text is off
-# (Show Information = None) so frames carry no time. One configuration runs
-# twice on C vimc, with a reload between, to check that its output is
-# deterministic. The 1920x1440 configuration goes through debayer and
+# Streaming parity: for each configuration, C vimc (or its record) and
+# vimc_rs are loaded in turn, configured the same way, and every listed
+# capture node streams 3 frames (mmap); the per-frame md5 sums must be
+# equal. OSD text is off (Show Information = None) so frames carry no time.
+# One configuration runs twice on C vimc, with a reload between, to check
+# that its output is deterministic (what makes a record of it valid). The 1920x1440 configuration goes through debayer and
 # scaler, the slow path of C vimc under KASAN (several seconds per frame).
 # needs: c-vimc
+# reference: recorded
 # timeout: 1500
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
+. /vimc-rs/tests/lib/compare.inc
 
 FRAMES=3
 
@@ -64,24 +66,37 @@ Sensor B|SBGGR8_1X8|40|24|4|0|0|5|5,1,19,17|38|34|raw,rgb
 Sensor A|SRGGB8_1X8|1920|1440|0|0|0|3|-|1920|1440|raw,rgb
 '
 
-n=0 bad=0
+# C vimc's sums of every configuration, $C/N.sums.
+c_side() {
+	local n=0
+	echo "$CONFIGS" | while IFS='|' read s code w h pat hf vf win crop ow oh nodes; do
+		[ -n "$s" ] || continue
+		n=$((n + 1))
+		rm -f $C/$n.sums
+		run_config vimc $C/$n.sums "$s" $code $w $h $pat $hf $vf $win $crop $ow $oh $nodes ||
+			fail "config $n on C vimc: $s $code ${w}x$h"
+		if [ $n = 1 ]; then
+			rm -f /tmp/c2.sums
+			run_config vimc /tmp/c2.sums "$s" $code $w $h $pat $hf $vf $win $crop $ow $oh $nodes ||
+				fail "config 1 again on C vimc"
+			cmp -s $C/1.sums /tmp/c2.sums || fail "C vimc is not deterministic across reloads"
+			echo "C vimc deterministic across a reload (config 1)"
+		fi
+	done
+}
+reference c_side
+reference_done
+
+n=0
 echo "$CONFIGS" | while IFS='|' read s code w h pat hf vf win crop ow oh nodes; do
 	[ -n "$s" ] || continue
 	n=$((n + 1))
-	rm -f /tmp/c.sums /tmp/rs.sums
-	run_config vimc /tmp/c.sums "$s" $code $w $h $pat $hf $vf $win $crop $ow $oh $nodes ||
-		fail "config $n on C vimc: $s $code ${w}x$h"
+	rm -f /tmp/rs.sums
+	what="config $n: $s $code ${w}x$h pattern $pat flip $hf/$vf window $win crop $crop -> ${ow}x$oh"
 	run_config vimc_rs /tmp/rs.sums "$s" $code $w $h $pat $hf $vf $win $crop $ow $oh $nodes ||
-		fail "config $n on vimc_rs: $s $code ${w}x$h"
-	if diff -u /tmp/c.sums /tmp/rs.sums; then
-		echo "config $n identical: $s $code ${w}x$h pattern $pat flip $hf/$vf window $win crop $crop -> ${ow}x$oh ($(grep -c '^[0-9a-f]\{32\}$' /tmp/c.sums) frames)"
-	else
-		fail "config $n differs: $s $code ${w}x$h pattern $pat flip $hf/$vf window $win crop $crop -> ${ow}x$oh"
-	fi
-	if [ $n = 1 ]; then
-		run_config vimc /tmp/c2.sums "$s" $code $w $h $pat $hf $vf $win $crop $ow $oh $nodes ||
-			fail "config 1 again on C vimc"
-		cmp -s /tmp/c.sums /tmp/c2.sums || fail "C vimc is not deterministic across reloads"
-		echo "C vimc deterministic across a reload (config 1)"
-	fi
+		fail "$what: vimc_rs did not stream"
+	[ -s $C/$n.sums ] || fail "$what: no C vimc sums"
+	diff -u $C/$n.sums /tmp/rs.sums || fail "$what: frames differ"
+	tp ok "$what"
+	echo "$what: identical ($(grep -c '^[0-9a-f]\{32\}$' $C/$n.sums) frames)"
 done

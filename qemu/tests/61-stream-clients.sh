@@ -1,6 +1,6 @@
 #!/bin/sh -e
-# Streaming clients on every capture node, C vimc then vimc_rs in the same
-# boot: v4l2-ctl --stream-mmap, --stream-user and --stream-dmabuf (buffers
+# Streaming clients on every capture node, C vimc (or its record) then
+# vimc_rs: v4l2-ctl --stream-mmap, --stream-user and --stream-dmabuf (buffers
 # exported by another capture node), 100 frames each, with sequence numbers
 # checked; GStreamer's v4l2src, 30 buffers, with caps of the configured
 # format (v4l2src otherwise asks for the largest size, which fails link
@@ -10,9 +10,11 @@
 # fixed. What fails with both drivers is reported; what works with C vimc
 # must work with vimc_rs.
 # needs: c-vimc
+# reference: recorded
 # timeout: 1200
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
+. /vimc-rs/tests/lib/compare.inc
 
 W=64 H=48 COUNT=100
 # Each client gets LIMIT seconds (about 10 times what it needs): one that
@@ -138,17 +140,23 @@ run() {
 
 # Each check's line as it happens (the log shows how far a run got).
 set -o pipefail
-echo "== C vimc"; run vimc | tee /tmp/c.res
+c_side() { echo "== C vimc"; run vimc | tee $C/res; [ ! -s /tmp/crashes ] || cp /tmp/crashes $C/crashes; }
+reference c_side
+reference_done
+rm -f /tmp/crashes
 echo "== vimc_rs"; run vimc_rs | tee /tmp/rs.res
 bad=0
 while read -r line; do
 	name=${line% *}
 	case "$line" in
-	*" ok") grep -qxF "$name ok" /tmp/rs.res || { echo "works with C vimc, not with vimc_rs: $name"; bad=1; } ;;
-	*FAIL*) echo "fails with C vimc: $line" ;;
+	*" ok") if grep -qxF "$name ok" /tmp/rs.res; then tp ok "$name"; else
+		echo "works with C vimc, not with vimc_rs: $name"; tp not-ok "$name"; bad=1; fi ;;
+	*FAIL*) echo "fails with C vimc: $line"
+		if grep -qxF "$name ok" /tmp/rs.res; then tp ok "$name (fails on C vimc)"; else tp not-ok "$name"; fi ;;
 	esac
-done < /tmp/c.res
+done < $C/res
 grep -q FAIL /tmp/rs.res && grep FAIL /tmp/rs.res | sed 's/^/vimc_rs: /'
+[ ! -s $C/crashes ] || { echo "C vimc's run: client crashes (run again):"; cat $C/crashes; }
 [ ! -s /tmp/crashes ] || { echo "client crashes (run again):"; cat /tmp/crashes; }
 [ $bad = 0 ] || fail "vimc_rs fails where C vimc works"
 ! grep -q FAIL /tmp/rs.res || fail "vimc_rs failed a check"

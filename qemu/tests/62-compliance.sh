@@ -1,14 +1,16 @@
 #!/bin/sh -e
-# v4l2-compliance on C vimc and vimc_rs in the same boot, both sensor
+# v4l2-compliance on C vimc (or its record) and vimc_rs, both sensor
 # pipelines configured: -m -s -a (every node of the media device, with
 # streaming in every I/O method), then -f (streaming every format at every
 # size) on each capture node. Each run must run the same number of tests on
 # both drivers, vimc_rs may fail only what C vimc fails too (the causes
 # printed), and the whole output must be identical.
 # needs: c-vimc
+# reference: recorded
 # timeout: 1500
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
+. /vimc-rs/tests/lib/compare.inc
 
 # failures LOG: "device: test" for each failed test (-f's tests are named
 # after the format and size they stream).
@@ -48,40 +50,60 @@ compliance() { # DRIVER OUT ARGS...
 		fail "$drv: v4l2-compliance $* did not finish: $(tail -5 $out)"
 }
 
-check() { # ARGS...: one v4l2-compliance run on each driver, compared
-	compliance vimc /tmp/c.log "$@"
-	compliance vimc_rs /tmp/rs.log "$@"
-	echo "== v4l2-compliance $*"
-	echo "C vimc:  $(grep -E '^(Grand )?Total' /tmp/c.log | tail -1)"
-	echo "vimc_rs: $(grep -E '^(Grand )?Total' /tmp/rs.log | tail -1)"
+RUNS='-m vimc.0 -s -a
+-d Raw Capture 0 -f
+-d Raw Capture 1 -f
+-d RGB/YUV Capture -f'
+# runs DRIVER DIR: each run's log, DIR/N.log.
+runs() {
+	local n=0
+	echo "$RUNS" | while read -r opt arg; do
+		n=$((n + 1))
+		case $opt in
+		-m) compliance $1 $2/$n.log -m ${arg%% *} ${arg#* } ;;
+		-d) compliance $1 $2/$n.log -d "${arg% -f}" -f ;;
+		esac
+	done
+}
+c_side() { runs vimc $C; }
+reference c_side
+reference_done
+mkdir -p /tmp/rs
+runs vimc_rs /tmp/rs
+
+# compare N: run N on each driver, compared.
+compare() {
+	local c=$C/$1.log rs=/tmp/rs/$1.log what
+	what="v4l2-compliance $(echo "$RUNS" | sed -n "${1}p")"
+	echo "== $what"
+	echo "C vimc:  $(grep -E '^(Grand )?Total' $c | tail -1)"
+	echo "vimc_rs: $(grep -E '^(Grand )?Total' $rs | tail -1)"
 	# The same tests ran: one node type, control or format less would
 	# lower the total, not fail a test.
-	[ "$(total /tmp/c.log)" = "$(total /tmp/rs.log)" ] ||
-		fail "v4l2-compliance $* ran a different number of tests on vimc_rs"
-	failures /tmp/c.log > /tmp/c.fail
-	failures /tmp/rs.log > /tmp/rs.fail
+	[ "$(total $c)" = "$(total $rs)" ] ||
+		fail "$what ran a different number of tests on vimc_rs"
+	failures $c > /tmp/c.fail
+	failures $rs > /tmp/rs.fail
 	if [ -s /tmp/c.fail ]; then
-		echo "C vimc fails $(grep -c . /tmp/c.fail) tests, for these causes:"; causes /tmp/c.log
+		echo "C vimc fails $(grep -c . /tmp/c.fail) tests, for these causes:"; causes $c
 	fi
 	only_rs=$(grep -vxF -f /tmp/c.fail /tmp/rs.fail || true)
 	if [ -n "$only_rs" ]; then
 		echo "failing with vimc_rs only:"; echo "$only_rs" | sed 's/^/    /'
-		causes /tmp/rs.log | head -60
-		fail "vimc_rs fails v4l2-compliance tests that C vimc passes ($*)"
+		causes $rs | head -60
+		fail "$what: vimc_rs fails tests that C vimc passes"
 	fi
 	[ ! -s /tmp/rs.fail ] || echo "vimc_rs fails the same $(grep -c . /tmp/rs.fail) tests"
 	# All of it alike: every test, result and message.
-	diff -u /tmp/c.log /tmp/rs.log > /tmp/diff || { head -60 /tmp/diff; fail "v4l2-compliance $* output differs (- C vimc, + vimc_rs)"; }
+	diff -u $c $rs > /tmp/diff || { head -60 /tmp/diff; fail "$what: output differs (- C vimc, + vimc_rs)"; }
+	tp ok "$what: identical, $(total $rs) tests"
 }
-
-check -m vimc.0 -s -a
-# -f sets each format and size on the capture node alone, the subdevs
+# -m ... -s -a streams every node in every I/O method. -f sets each format
+# and size on the capture node alone, the subdevs
 # keeping theirs: the first (BGR3 16x16) fails STREAMON's link validation
 # ("node->streamon()"), and v4l2-compliance, which leaves that queue's
 # buffers allocated, then fails the REQBUFS of every later format and size
 # ("q.reqbufs(node, 3)", "fmt.g_sizeimage() <= size"). C vimc fails
 # exactly so: a media-controller capture node streams only the format its
 # pipeline is configured for.
-for n in "Raw Capture 0" "Raw Capture 1" "RGB/YUV Capture"; do
-	check -d "$n" -f
-done
+for n in 1 2 3 4; do compare $n; done

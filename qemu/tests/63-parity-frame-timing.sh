@@ -16,9 +16,11 @@
 # (benchmarks; C vimc has none): set at load it lifts the pacing, a value
 # that is not a bool fails the load, and it is not writable afterwards.
 # needs: c-vimc
+# reference: recorded
 # timeout: 600
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
+. /vimc-rs/tests/lib/compare.inc
 
 FRAMES=12
 HZ=250 # CONFIG_HZ of the test kernels (scripts/kernel.config)
@@ -50,12 +52,14 @@ measure() {
 	modprobe -r $1
 }
 
-rm -f /tmp/c /tmp/rs
-measure vimc /tmp/c
+c_side() { rm -f $C/t; measure vimc $C/t; }
+reference c_side
+reference_done
+rm -f /tmp/rs
 measure vimc_rs /tmp/rs
 echo "case, C vimc mean interval (us), vblank; vimc_rs:"
-paste /tmp/c /tmp/rs
-[ "$(wc -l < /tmp/c)" = "$(wc -l < /tmp/rs)" ] || fail "the drivers ran different cases"
+paste $C/t /tmp/rs
+[ "$(wc -l < $C/t)" = "$(wc -l < /tmp/rs)" ] || fail "the drivers ran different cases"
 
 # The interval the timing controls give at WxH with VBLANK, in microseconds,
 # rounded down to jiffies as nsecs_to_jiffies() does; HZ/60 without them.
@@ -64,7 +68,7 @@ expected_us() {
 	awk -v w=$1 -v h=$2 -v vb=$3 -v j=$JIFFY_US \
 		'BEGIN { ns = (w + 800) * (h + vb) * 1e9 / 160000000; jf = int(ns / (j * 1000)); if (jf < 1) jf = 1; print jf * j }'
 }
-paste /tmp/c /tmp/rs | while read -r case c cvb _ rs rsvb; do
+paste $C/t /tmp/rs | while read -r case c cvb _ rs rsvb; do
 	[ "$cvb" = "$rsvb" ] || fail "$case: vertical blanking C $cvb, vimc_rs $rsvb"
 	size=${case%%-*}
 	exp=$(expected_us ${size%x*} ${size#*x} $cvb)
@@ -77,6 +81,7 @@ paste /tmp/c /tmp/rs | while read -r case c cvb _ rs rsvb; do
 	else
 		[ "$rs" -le $((c + 2 * JIFFY_US)) ] || fail "$case: vimc_rs is slower than C vimc"
 	fi
+	tp ok "$case: interval as C vimc's"
 done
 
 # free_run: a bad value fails the load cleanly, and nothing stays loaded.

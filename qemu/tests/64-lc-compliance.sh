@@ -1,6 +1,6 @@
 #!/bin/sh -e
 # libcamera's lc-compliance on the camera 'platform/vimc.0 Sensor B', C vimc
-# then vimc_rs in the same boot. Both run the same tests; every test that
+# (or its record) then vimc_rs. Both run the same tests; every test that
 # passes on C vimc passes on vimc_rs, and a test that fails fails with the
 # same failed checks (file:line and message) on both. The counts of each
 # result are printed for both drivers.
@@ -17,9 +17,11 @@
 # handler leaves the stream's colour space unset ("Colorspace not set"),
 # and lc-compliance goes on capturing after that check.
 # needs: c-vimc
+# reference: recorded
 # timeout: 900
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
+. /vimc-rs/tests/lib/compare.inc
 
 FILTER=${LC_FILTER:-'*__5'}
 
@@ -36,30 +38,35 @@ signatures() {
 		if (name == t) { printf "%s %s\n%s", r, t, f; t = "" } }' "$1"
 }
 
-run() { # DRIVER
+run() { # DRIVER DIR
 	modprobe $1
 	udev_db
-	lc-compliance -c 'platform/vimc.0 Sensor B' -f "$FILTER" > /tmp/$1.lc 2>&1 || true
+	lc-compliance -c 'platform/vimc.0 Sensor B' -f "$FILTER" > $2/$1.lc 2>&1 || true
 	unload $1
-	grep -v '^\[[0-9]:' /tmp/$1.lc > /tmp/$1.out || true  # (libcamera's log lines out)
-	signatures /tmp/$1.out > /tmp/$1.sig
-	grep -E '^(OK|FAILED|SKIPPED) ' /tmp/$1.sig > /tmp/$1.res || true
-	[ -s /tmp/$1.res ] || { tail -20 /tmp/$1.lc; fail "$1: lc-compliance ran no test"; }
-	echo "$1: $(grep -c . /tmp/$1.res) tests: $(cut -d' ' -f1 /tmp/$1.res | sort | uniq -c | awk '{printf "%s %s ", $1, $2}')"
+	grep -v '^\[[0-9]:' $2/$1.lc > $2/$1.out || true  # (libcamera's log lines out)
+	signatures $2/$1.out > $2/$1.sig
+	grep -E '^(OK|FAILED|SKIPPED) ' $2/$1.sig > $2/$1.res || true
+	[ -s $2/$1.res ] || { tail -20 $2/$1.lc; fail "$1: lc-compliance ran no test"; }
+	echo "$1: $(grep -c . $2/$1.res) tests: $(cut -d' ' -f1 $2/$1.res | sort | uniq -c | awk '{printf "%s %s ", $1, $2}')"
 }
 
-run vimc
-run vimc_rs
-[ "$(cut -d' ' -f2 /tmp/vimc.res)" = "$(cut -d' ' -f2 /tmp/vimc_rs.res)" ] ||
-	fail "lc-compliance ran different tests: $(diff /tmp/vimc.res /tmp/vimc_rs.res)"
+c_side() { run vimc $C; }
+reference c_side
+reference_done
+run vimc_rs /tmp
+cv=$C/vimc rs=/tmp/vimc_rs
+echo "C vimc: $(grep -c . $cv.res) tests: $(cut -d' ' -f1 $cv.res | sort | uniq -c | awk '{printf "%s %s ", $1, $2}')"
+[ "$(cut -d' ' -f2 $cv.res)" = "$(cut -d' ' -f2 $rs.res)" ] ||
+	fail "lc-compliance ran different tests: $(diff $cv.res $rs.res)"
 # What fails on C vimc, with why (printed once per distinct check).
-grep -v '^OK ' /tmp/vimc.sig | grep '^    ' | sort | uniq -c | sed 's/^/C vimc: /' || true
-bad=$(grep '^OK ' /tmp/vimc.res | cut -d' ' -f2 | while read -r t; do
-	grep -qxF "OK $t" /tmp/vimc_rs.res || echo "$t"
+grep -v '^OK ' $cv.sig | grep '^    ' | sort | uniq -c | sed 's/^/C vimc: /' || true
+bad=$(grep '^OK ' $cv.res | cut -d' ' -f2 | while read -r t; do
+	grep -qxF "OK $t" $rs.res || echo "$t"
 done)
 if [ -n "$bad" ]; then
 	echo "$bad" | sed 's/^/passes on C vimc, not on vimc_rs: /'
 	fail "vimc_rs fails lc-compliance tests C vimc passes"
 fi
-diff -u /tmp/vimc.sig /tmp/vimc_rs.sig || fail "lc-compliance results or failed checks differ (diff above: - C vimc, + vimc_rs)"
+diff -u $cv.sig $rs.sig || fail "lc-compliance results or failed checks differ (diff above: - C vimc, + vimc_rs)"
+while read -r r t; do tp ok "$t: $r on both"; done < $rs.res
 echo "same results and failed checks on both drivers"

@@ -7,9 +7,11 @@
 # A second device gets its formats only from its entities' configfs
 # attributes. Then the device goes and comes back, and its directories go.
 # needs: c-vimc
+# reference: recorded
 # timeout: 600
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
+. /vimc-rs/tests/lib/compare.inc
 
 FRAMES=3 W=64 H=48 CODE=SRGGB8_1X8 PIX=RGGB
 CFG=/sys/kernel/config/vimc_rs
@@ -22,13 +24,20 @@ grab() {
 	frame_sums /tmp/$4.raw $((W * H * $3)) > /tmp/$4
 }
 
-# The reference: C vimc's Sensor A, raw and through debayer and scaler.
-modprobe vimc
-pipeline_fmt "Sensor A" $CODE $W $H - ${W}x$H || fail "C vimc: formats"
-ctrl "Sensor A" show_information=2 || fail "C vimc: controls"
-grab "Raw Capture 0" $PIX 1 c.raw || fail "C vimc: raw capture"
-grab "RGB/YUV Capture" RGB3 3 c.rgb || fail "C vimc: RGB capture"
-modprobe -r vimc
+# The reference: C vimc's Sensor A, raw and through debayer and scaler
+# (or its record).
+c_side() {
+	modprobe vimc
+	pipeline_fmt "Sensor A" $CODE $W $H - ${W}x$H || fail "C vimc: formats"
+	ctrl "Sensor A" show_information=2 || fail "C vimc: controls"
+	grab "Raw Capture 0" $PIX 1 c.raw || fail "C vimc: raw capture"
+	grab "RGB/YUV Capture" RGB3 3 c.rgb || fail "C vimc: RGB capture"
+	modprobe -r vimc
+	cp /tmp/c.raw /tmp/c.rgb $C/
+}
+reference c_side
+reference_done
+cp $C/c.raw $C/c.rgb /tmp/
 
 modprobe vimc_rs
 grep -q ' /sys/kernel/config ' /proc/mounts || mount -t configfs none /sys/kernel/config

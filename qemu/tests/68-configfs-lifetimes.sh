@@ -46,7 +46,7 @@ make_device
 fs=/sys/kernel/debug/failslab
 echo N > $fs/ignore-gfp-wait
 echo 0 > $fs/verbose
-k=1 step=$(count 4 1 8) failed=0 tolerated=0
+k=1 step=$(count 8 1 8) failed=0 tolerated=0
 while [ $k -lt 20000 ]; do
 	out=$(sh -c "exec 3<>/proc/self/fail-nth; echo $k >&3
 		if echo 1 > $dev/enabled; then r=ok; else r=failed; fi
@@ -90,7 +90,7 @@ exec 3<&-
 echo "enabled=0 while streaming: the stream ended on a failed DQBUF/QBUF, nothing left"
 
 # 3. enabled flipping while streams start.
-( i=0; while [ $i -lt $(count 20 100) ]; do
+( i=0; while [ $i -lt $(count 6 100) ]; do
 	echo 1 > $dev/enabled 2>/dev/null; sleep 0.2; echo 0 > $dev/enabled 2>/dev/null; i=$((i + 1)); done ) &
 f=$!
 while kill -0 $f 2>/dev/null; do
@@ -100,10 +100,10 @@ done
 wait $f
 echo 0 > $dev/enabled
 [ "$(nodes)" = 0 ] || fail "nodes after the flips"
-echo "enabled flipped $(count 20 100) times under stream starts"
+echo "enabled flipped $(count 6 100) times under stream starts"
 
 # 4. Whole cycles.
-n=$(count 10 100) i=0
+n=$(count 3 100) i=0
 configfs_remove $dev || fail "rmdir $dev"
 while [ $i -lt $n ]; do
 	make_device

@@ -1,5 +1,6 @@
 #!/bin/sh -e
-# Unbind while streaming (issue 5, test 2), on C vimc then vimc_rs. Each
+# Unbind while streaming (issue 5, test 2), on vimc_rs (make stress: C vimc
+# too, in 88). Each
 # cycle: two capture nodes stream (vimc's graph has two independent
 # pipelines; a third stream gets -EBUSY from the media pipeline) with every
 # buffer mmapped, one process blocked in DQBUF and one in poll; the third

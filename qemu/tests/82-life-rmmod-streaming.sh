@@ -1,5 +1,6 @@
 #!/bin/sh -e
-# rmmod while streaming (issue 5, test 3), C vimc then vimc_rs: refused,
+# rmmod while streaming (issue 5, test 3), vimc_rs (make stress: C vimc
+# first): refused,
 # and the stream goes on untouched; after the stream ends and the node
 # closes, rmmod works.
 # timeout: 600

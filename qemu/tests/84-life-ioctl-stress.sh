@@ -1,5 +1,6 @@
 #!/bin/sh -e
-# Random calls against unbind/bind (issue 5, test 5), C vimc then vimc_rs:
+# Random calls against unbind/bind (issue 5, test 5), vimc_rs (make stress:
+# C vimc too, in 88):
 # four vstress processes loop open/close, formats, buffers, streaming and
 # controls on random nodes for 60 s while a fifth loops unbind/bind (on
 # vimc_rs, of vimc.0 or of one of its sensor devices). No

@@ -1,11 +1,12 @@
 #!/bin/sh -e
-# C vimc's runs of the lifetime scenarios that oops it (81 at times under
+# make stress only. C vimc's runs of the lifetime scenarios that oops it (81 at times under
 # full preemption, 84, 86), recorded
 # for the table, after every vimc_rs run: an oops kills its task with locks
 # held, and what runs after it cannot be trusted: once one of them oopsed,
 # the next is recorded as not run. Nothing here fails the scenario but a
 # report outside C vimc's runs.
 # runs: last
+# lane: stress
 # needs: c-vimc
 # timeout: 3600
 . /vimc-rs/tests/lib/harness.inc
