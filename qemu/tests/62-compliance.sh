@@ -68,12 +68,13 @@ runs() {
 c_side() { runs vimc $C; }
 reference c_side
 reference_done
-mkdir -p /tmp/rs
-runs vimc_rs /tmp/rs
+rs=/tmp/rs-compliance
+rm -rf $rs; mkdir $rs
+runs vimc_rs $rs
 
 # compare N: run N on each driver, compared.
 compare() {
-	local c=$C/$1.log rs=/tmp/rs/$1.log what
+	local c=$C/$1.log rs=$rs/$1.log what
 	what="v4l2-compliance $(echo "$RUNS" | sed -n "${1}p")"
 	echo "== $what"
 	echo "C vimc:  $(grep -E '^(Grand )?Total' $c | tail -1)"
