@@ -4,6 +4,7 @@
 # the parity scenarios compare vimc_rs against C vimc's records.
 # needs: c-vimc
 # reference: recorded
+# kernel: bench
 # timeout: 900
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc

@@ -6,6 +6,7 @@
 # not compared yet ([fmt:...] and crop lines are left out of media-ctl -p).
 # needs: c-vimc
 # reference: recorded
+# kernel: bench
 # timeout: 600
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc

@@ -10,6 +10,7 @@
 # their own, bound through v4l2-async, but their nodes are vimc.0's).
 # needs: c-vimc
 # reference: recorded
+# kernel: bench
 # timeout: 900
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc

@@ -8,6 +8,7 @@
 # scaler, the slow path of C vimc under KASAN (several seconds per frame).
 # needs: c-vimc
 # reference: recorded
+# kernel: bench
 # timeout: 1500
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc

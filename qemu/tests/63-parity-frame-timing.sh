@@ -17,6 +17,7 @@
 # that is not a bool fails the load, and it is not writable afterwards.
 # needs: c-vimc
 # reference: recorded
+# kernel: bench
 # timeout: 600
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc

@@ -18,6 +18,7 @@
 # and lc-compliance goes on capturing after that check.
 # needs: c-vimc
 # reference: recorded
+# kernel: bench
 # timeout: 900
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc

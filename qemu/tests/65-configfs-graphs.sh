@@ -8,6 +8,7 @@
 # attributes. Then the device goes and comes back, and its directories go.
 # needs: c-vimc
 # reference: recorded
+# kernel: bench
 # timeout: 600
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc

@@ -7,6 +7,7 @@
 # its first sample.)
 # needs: c-vimc
 # reference: recorded
+# kernel: bench
 # timeout: 600
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
