@@ -2,7 +2,7 @@
 # The hostile tests on graphs built in configfs (issue 16, item 4): C vimc's
 # graph built in configfs and a small sensor -> capture device, beside the
 # module's own vimc.0. Four vstress processes make random calls on random
-# nodes of all three for 60 s while a fifth process flips `enabled` on the
+# nodes of all three for 30 s (make stress: 60) while a fifth process flips `enabled` on the
 # configfs devices, writes their attributes and adds entities (EBUSY while
 # enabled, else accepted), and unbinds and binds vimc.0, all at random. No call may hang, nothing may crash or leak; afterwards every
 # device streams from the formats its configfs attributes give. Last, the
@@ -41,7 +41,7 @@ busy() {
 	grep -q "busy" /tmp/busy.err || { cat /tmp/busy.err; fail "'$*' failed other than busy"; }
 }
 
-secs=60 acts=0 pids= r=7
+secs=$(count 30 60 30) acts=0 pids= r=7
 for k in 1 2 3 4; do
 	vstress $secs $((k * 6947)) > /tmp/vs$k.out 2>&1 &
 	pids="$pids $!"

@@ -2,7 +2,7 @@
 # Random calls against unbind/bind (issue 5, test 5), vimc_rs (make stress:
 # C vimc too, in 88):
 # four vstress processes loop open/close, formats, buffers, streaming and
-# controls on random nodes for 60 s while a fifth loops unbind/bind (on
+# controls on random nodes for 30 s (make stress: 60) while a fifth loops unbind/bind (on
 # vimc_rs, of vimc.0 or of one of its sensor devices). No
 # call may hang (a call still waiting after 2 s must be interruptible:
 # vstress interrupts and counts it), nothing may crash or leak; afterwards
@@ -17,7 +17,7 @@
 drv=/sys/bus/platform/drivers/vimc
 
 scenario() { # DRIVER
-	local secs=60 binds=0 k pids= r=1 t td
+	local secs=$(count 30 60 30) binds=0 k pids= r=1 t td
 	modprobe $1
 	for k in 1 2 3 4; do
 		vstress $secs $((k * 7919)) > /tmp/vs$k.out 2>&1 &
