@@ -118,7 +118,8 @@ enum Entity {
 /// # Invariants
 ///
 /// - `entities` are registered on `root` and unregistered only by `drop`.
-/// - `media_registered` tells whether `/dev/mediaN` and the subdev nodes exist.
+/// - `media_registered` tells whether `/dev/mediaN` exists; `nodes` holds
+///   the subdev nodes made so far (all of them once `register` returns).
 pub(crate) struct Registration<T> {
     root: ARef<Root<T>>,
     module: &'static ThisModule,
@@ -339,6 +340,13 @@ impl<T: Send + Sync + 'static> Registration<T> {
         self.nodes.reserve(self.entities.len(), GFP_KERNEL)?;
         // SAFETY: initialized in `new` (invariant of `Root`), not yet registered.
         unsafe { mdev.register(self.module)? };
+        // INVARIANT: registered just above. From here on a failure leaves
+        // the teardown to `drop` and its order: video nodes (stopping their
+        // streams), subdev nodes, then the media device. Unregistering the
+        // media device first would clear the `mdev` of every entity while
+        // nodes made earlier can still be opened and stream (a subdev
+        // node's open and a stream's stop dereference it).
+        self.media_registered = true;
         // Not `__v4l2_device_register_subdev_nodes()`: see the helper
         // behind `subdev::register_node`.
         for e in &self.entities {
@@ -362,13 +370,8 @@ impl<T: Send + Sync + 'static> Registration<T> {
                 // Within the capacity reserved above: cannot fail.
                 let _ = self.nodes.push(node, GFP_KERNEL);
             }
-            if let Err(e) = ret {
-                // SAFETY: registered just above.
-                unsafe { mdev.unregister() };
-                return Err(e);
-            }
+            ret?;
         }
-        self.media_registered = true;
         Ok(())
     }
 }
