@@ -11,11 +11,13 @@
 
 #[cfg(not(kernel_7))]
 use super::bindings;
+#[cfg(kernel_7)]
+use kernel::bindings;
 use kernel::prelude::*;
 
 #[cfg(kernel_7)]
 pub(crate) use kernel::configfs::{
-    AttributeOperations, Group, GroupOperations, HasGroup, Subsystem,
+    AttributeOperations, Group, GroupOperations, HasGroup, ItemType, Subsystem,
 };
 #[cfg(kernel_7)]
 pub(crate) use kernel::configfs_attrs;
@@ -24,16 +26,60 @@ pub(crate) use kernel::configfs_attrs;
 pub(crate) use imp::{Attribute, AttributeList, ItemType};
 #[cfg(not(kernel_7))]
 pub(crate) use imp::{AttributeOperations, Group, GroupOperations, HasGroup, Subsystem};
+use kernel::{ffi::c_char, str::CString};
+
+/// A group's initializer: [`Group::new`] with `data`, then `last`, the
+/// only step that may fail, and `Err(ENOMEM)` where configfs could not
+/// allocate the name. A name too long for `ci_namebuf` (20 bytes or more)
+/// is allocated by config_item_set_name(), whose failure 7.x's
+/// `Group::new` ignores, leaving the name NULL; and when a step after it
+/// fails, the group is dropped unlinked, with nobody to free the name. So
+/// `data` must not fail (moved values only: it runs after the name is
+/// allocated), and a failure of `last` frees the name here.
+pub(crate) fn new_group<Data: 'static>(
+    name: CString,
+    item_type: &'static ItemType<Group<Data>, Data>,
+    data: impl PinInit<Data, Error>,
+    last: impl FnOnce() -> Result,
+) -> impl PinInit<Group<Data>, Error> {
+    Group::new(name, item_type, data).pin_chain(move |group| {
+        let cg = group_ptr(&group);
+        // SAFETY: `cg` is the initialized group's, valid while `group` is.
+        let (name, buf) = unsafe { ((*cg).cg_item.ci_name, (&raw const (*cg).cg_item.ci_namebuf)) };
+        if name.is_null() {
+            return Err(ENOMEM);
+        }
+        last().inspect_err(|_| {
+            if name.cast_const() != buf.cast() {
+                // SAFETY: configfs allocated it (kvasprintf) and, the item
+                // being dropped unlinked, nothing else frees it or uses it
+                // (config_item_cleanup() would, for a linked one).
+                unsafe { kernel::bindings::kfree(name.cast()) };
+            }
+        })
+    })
+}
+
+fn group_ptr<Data>(group: &Group<Data>) -> *const bindings::config_group {
+    // SAFETY: `group` is a live, initialized `Group`, so `HasGroup::group`
+    // gives its embedded `config_group`.
+    unsafe { <Group<Data> as HasGroup<Data>>::group(group) }
+}
 
 /// The directory name of `group`.
+///
+/// # Panics
+///
+/// (In debug builds) if `group` was not made by [`new_group`].
 pub(crate) fn name<Data>(group: &Group<Data>) -> &CStr {
-    // SAFETY: `group` is a live `Group`, so `HasGroup::group` gives its
-    // embedded `config_group`.
-    let cg = unsafe { <Group<Data> as HasGroup<Data>>::group(group) };
-    // SAFETY: `cg` is valid for as long as `group`; configfs set the item's
-    // name (NUL-terminated, in `ci_namebuf` or allocated) when the group was
-    // made and changes it only on rename, which configfs does not offer.
-    unsafe { CStr::from_char_ptr((*cg).cg_item.ci_name) }
+    // SAFETY: `group_ptr` is valid for as long as `group`.
+    let name: *const c_char = unsafe { (*group_ptr(group)).cg_item.ci_name };
+    debug_assert!(!name.is_null());
+    // SAFETY: configfs set the item's name (NUL-terminated, in `ci_namebuf`
+    // or allocated; not NULL: `new_group` fails the mkdir otherwise) when
+    // the group was made, and changes it only on rename, which configfs
+    // does not offer; it lives as long as `group`.
+    unsafe { CStr::from_char_ptr(name) }
 }
 
 #[cfg(not(kernel_7))]

@@ -423,13 +423,12 @@ impl<T> Drop for Registration<T> {
             unsafe { self.root.mdev.unregister() };
         } else {
             // A graph that never got as far as registering its media device
-            // (its building failed): the nodes' entities and interfaces
-            // would stay on the media device's lists until their releases,
-            // into the next graph's registration of it.
-            for vdev in Iterator::chain(videos(), self.nodes.iter().copied()) {
-                // SAFETY: we hold a reference on each: the one taken above
-                // on a video node, the one of `register_nodes` on a subdev
-                // node.
+            // (its building failed before, so it made no subdev node): the
+            // video nodes' entities and interfaces would stay on the media
+            // device's lists until their releases, into the next graph's
+            // registration of it.
+            for vdev in videos() {
+                // SAFETY: we hold a reference on each, taken above.
                 unsafe { video_device::detach_media(vdev) };
             }
         }

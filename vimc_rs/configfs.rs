@@ -104,10 +104,11 @@ impl GroupOperations for Root {
             }),
             GFP_KERNEL,
         )?;
-        Ok(Group::new(
+        Ok(configfs::new_group(
             name.try_into()?,
             item_type,
             try_pin_init!(DeviceDir { shared }),
+            || Ok(()),
         ))
     }
 }
@@ -271,10 +272,21 @@ impl State {
 }
 
 impl Shared {
-    /// Adds `entry`; its directory name back. -EBUSY while registered,
-    /// -EEXIST for an entity name taken.
-    fn add(&self, entry: Entry) -> Result<CString> {
-        let dir = CString::try_from_fmt(fmt!("{}", &*entry.dir))?;
+    /// Takes the entry of directory `dir` out of the configuration.
+    fn remove(&self, dir: &CStr) {
+        let mut state = self.state.lock();
+        if let Some(i) = state
+            .entries
+            .iter()
+            .position(|e| cstr_bytes(&e.dir) == cstr_bytes(dir))
+        {
+            drop(kvec_remove(&mut state.entries, i));
+        }
+    }
+
+    /// Adds `entry`. -EBUSY while registered, -EEXIST for an entity name
+    /// taken.
+    fn add(&self, entry: Entry) -> Result {
         let mut state = self.state.lock();
         if state.live.is_some() {
             return Err(EBUSY);
@@ -285,7 +297,7 @@ impl Shared {
             }
         }
         state.entries.push(entry, GFP_KERNEL)?;
-        Ok(dir)
+        Ok(())
     }
 
     /// Registers the device the configuration describes.
@@ -419,26 +431,22 @@ impl GroupOperations for DeviceDir {
             dir: name.try_into()?,
             what,
         };
-        let shared = self.shared.clone();
-        // The entry joins the configuration as the directory's last step,
-        // after which nothing fails (a failed mkdir gets no drop_item).
+        // Allocated here: `new_group`'s `data` must not fail.
+        let (dir, node_dir) = (CString::try_from(name)?, CString::try_from(name)?);
         let node = try_pin_init!(NodeDir {
-            dir: shared.add(entry)?,
-            shared,
+            shared: self.shared.clone(),
+            dir: node_dir,
         });
-        Ok(Group::new(name.try_into()?, item_type, node))
+        let shared = self.shared.clone();
+        // The entry joins the configuration as the group's last step; if
+        // the mkdir fails after `make_group`, configfs calls `drop_item`.
+        Ok(configfs::new_group(dir, item_type, node, move || {
+            shared.add(entry)
+        }))
     }
 
     fn drop_item(&self, child: ArcBorrow<'_, Group<NodeDir>>) {
-        let dir = configfs::name(&child);
-        let mut state = self.shared.state.lock();
-        if let Some(i) = state
-            .entries
-            .iter()
-            .position(|e| cstr_bytes(&e.dir) == cstr_bytes(dir))
-        {
-            drop(kvec_remove(&mut state.entries, i));
-        }
+        self.shared.remove(configfs::name(&child));
     }
 }
 

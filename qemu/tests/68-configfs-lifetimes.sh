@@ -5,8 +5,9 @@
 # create/enable/stream/disable/remove cycles; and failslab through
 # `enabled=1` (the k-th slab allocation of the write fails, k = 1, 1 +
 # step, ... until a write no longer reaches k): each failed write returns
-# an error and leaves no node behind, each that succeeds anyway works. The runner fails the scenario on any
-# kernel report or kmemleak finding.
+# an error and leaves no node behind, each that succeeds anyway works; and
+# failslab through mkdir of a long-named entity (qemu/tools/failnth). The
+# runner fails the scenario on any kernel report or kmemleak finding.
 # timeout: 1800
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
@@ -116,4 +117,42 @@ while [ $i -lt $n ]; do
 	i=$((i + 1))
 done
 echo "$n create/enable/stream/disable/remove cycles"
+tp ok "create/enable/stream/disable/remove cycles"
+
+# 5. failslab through mkdir of an entity whose directory name takes 20
+# bytes or more, which configfs allocates (7.x's Group::new ignored that
+# allocation's failure: a NULL name, and rmdir then read it). Each mkdir
+# either fails and leaves nothing (no directory, no entity in the graph
+# enabled later) or works and its rmdir too.
+make_device
+long="sensor:Life Long-named Sensor"
+echo N > $fs/ignore-gfp-wait
+k=1 failed=0
+while [ $k -lt 2000 ]; do
+	# failnth (qemu/tools): the mkdir call itself, in the task whose
+	# allocations fail; a shell would run mkdir in a child.
+	set -- $(failnth $k mkdir "$dev/$long")
+	oopsed && fail "mkdir k=$k: the kernel oopsed"
+	if [ "$1" = failed ]; then
+		failed=$((failed + 1))
+		[ ! -e "$dev/$long" ] || fail "mkdir k=$k: failed ($2), but the directory is there"
+		[ "$3" = 0 ] || fail "mkdir k=$k: failed ($2) without reaching its k-th allocation"
+	else
+		[ "$1" = ok ] || fail "mkdir k=$k: failnth said '$*'"
+		rmdir "$dev/$long" || fail "mkdir k=$k: rmdir after it"
+		[ "$2" != 0 ] && break
+	fi
+	k=$((k + 1))
+done
+echo Y > $fs/ignore-gfp-wait
+[ $failed -gt 0 ] || fail "no allocation failure reached mkdir"
+echo 1 > $dev/enabled
+# Refused while enabled (EBUSY), its allocated name freed (kmemleak).
+expect_fail mkdir "$dev/$long"
+media-ctl -d "$(ls /dev/media* | head -1)" -p | grep '^- entity' > /tmp/ents
+grep -q 'Long-named' /tmp/ents && fail "a failed mkdir left its entity in the graph: $(cat /tmp/ents)"
+[ "$(wc -l < /tmp/ents)" = 4 ] || fail "not the device's 4 entities: $(cat /tmp/ents)"
+echo 0 > $dev/enabled
+configfs_remove $dev || fail "rmdir $dev"
+tp ok "mkdir of a long name under failslab: $failed failed cleanly, up to k=$k"
 modprobe -r vimc_rs || fail "unload"
