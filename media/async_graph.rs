@@ -49,8 +49,10 @@ impl Bound<'_> {
 
 /// What a driver builds once every awaited subdev has bound.
 pub(crate) trait GraphBuilder<D>: Send + Sync {
-    /// Builds the graph on `device` from the `bound` subdevs.
-    fn build(&self, device: &Device<D>, bound: &[Bound<'_>]) -> Result<Registration<D>>;
+    /// Adds the entities and links of the graph to `graph`, the `bound`
+    /// subdevs among them. The notifier registers the graph and keeps it,
+    /// so that its unbind drops it before a bound subdev goes.
+    fn build(&self, graph: &mut Builder<D>, bound: &[Bound<'_>]) -> Result;
 }
 
 /// # Invariants
@@ -101,7 +103,9 @@ impl<D: Send + Sync + 'static, B: GraphBuilder<D>> NotifierOps for State<D, B> {
         }
         // A graph left from an earlier complete goes first.
         *graph = None;
-        *graph = Some(self.builder.build(&self.device, &tokens)?);
+        let mut g = Builder::on(&self.device)?;
+        self.builder.build(&mut g, &tokens)?;
+        *graph = Some(g.register()?);
         Ok(())
     }
 

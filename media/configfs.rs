@@ -51,9 +51,10 @@ pub(crate) fn new_group<Data: 'static>(
         }
         last().inspect_err(|_| {
             if name.cast_const() != buf.cast() {
-                // SAFETY: configfs allocated it (kvasprintf) and, the item
-                // being dropped unlinked, nothing else frees it or uses it
-                // (config_item_cleanup() would, for a linked one).
+                // SAFETY: configfs allocated it (kvasprintf, kmalloc'd) and
+                // never received this item: nothing puts its kref, so
+                // config_item_cleanup() never runs, and dropping `Group`
+                // frees no C state. Nothing else frees or uses the name.
                 unsafe { kernel::bindings::kfree(name.cast()) };
             }
         })

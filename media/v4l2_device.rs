@@ -20,7 +20,10 @@ use super::{
     subdev::{self, SubdevHold},
     video_device,
 };
-use core::ptr::NonNull;
+use core::{
+    ptr::NonNull,
+    sync::atomic::{AtomicBool, Ordering},
+};
 use kernel::{error::to_result, prelude::*, str::CStr, types::Opaque, ThisModule};
 
 /// A registered `v4l2_device` with its media device and the driver's data.
@@ -31,11 +34,14 @@ use kernel::{error::to_result, prelude::*, str::CStr, types::Opaque, ThisModule}
 ///   reference count is the lifetime of `self`, `v4l2_dev.mdev` points to
 ///   `mdev`, and `v4l2_dev.release` is [`release_callback::<T>`].
 /// - `mdev` is initialized.
+/// - `graph` is set while a [`Builder`] or its [`Registration`] exists on
+///   this device: at most one does.
 /// - `self` was allocated as a `KBox<Root<T>>` and is freed only by
 ///   [`release_callback::<T>`].
 pub(crate) struct Root<T> {
     v4l2_dev: Opaque<bindings::v4l2_device>,
     mdev: MediaDevice,
+    graph: AtomicBool,
     data: T,
     /// Freed by `release_callback`, maybe after the module's exit began.
     _counted: Counted,
@@ -168,6 +174,7 @@ impl<T: Send + Sync + 'static> Device<T> {
             Root {
                 v4l2_dev: Opaque::uninit(),
                 mdev: MediaDevice::uninit(),
+                graph: AtomicBool::new(false),
                 data,
                 _counted: Counted::new(),
             },
@@ -208,21 +215,27 @@ unsafe impl<T: Send + Sync> Send for Registration<T> {}
 unsafe impl<T: Send + Sync> Sync for Registration<T> {}
 
 impl<T: Send + Sync + 'static> Builder<T> {
-    /// A graph on `device`. Attaches the media device to the `v4l2_device`
-    /// for good: subdevs registered from now on join it. Its nodes appear
-    /// with [`Self::register`].
-    pub(crate) fn on(device: &Device<T>) -> Self {
+    /// A graph on `device`, or EBUSY while another graph (built or being
+    /// built) is on it. Attaches the media device to the `v4l2_device` for
+    /// good: subdevs registered from now on join it. Its nodes appear with
+    /// [`Self::register`].
+    pub(crate) fn on(device: &Device<T>) -> Result<Self> {
+        device
+            .root
+            .graph
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .map_err(|_| EBUSY)?;
+        // INVARIANT: `graph` is ours until the `Registration` below drops.
         // SAFETY: the `v4l2_device` is registered (invariant of `Device`);
-        // nothing registers on it concurrently (callers hold the notifier's
-        // lock, or are probe).
+        // `graph` keeps any other graph from attaching meanwhile.
         unsafe { (*device.root.v4l2_dev_ptr()).mdev = device.root.mdev.as_ptr() };
-        Self(Registration {
+        Ok(Self(Registration {
             root: device.root.clone(),
             module: device.module,
             entities: KVec::new(),
             media_registered: false,
             nodes: KVec::new(),
-        })
+        }))
     }
 
     /// Adds the subdev of `hold`, an async subdev bound to this
@@ -236,6 +249,12 @@ impl<T: Send + Sync + 'static> Builder<T> {
     pub(crate) unsafe fn add_bound(&mut self, hold: SubdevHold) -> Result<usize> {
         let sd = hold.sd();
         let g = &mut self.0;
+        // SAFETY: a bound subdev is alive (guaranteed by the caller).
+        if unsafe { (*sd.as_ptr()).v4l2_dev } != g.root.v4l2_dev_ptr() {
+            // Bound to another device's notifier: its unbind would not drop
+            // this graph.
+            return Err(EINVAL);
+        }
         if g.entities
             .iter()
             .any(|e| matches!(*e, Entity::Bound(ref h) if h.sd() == sd))
@@ -449,5 +468,7 @@ impl<T> Drop for Registration<T> {
         // and their release removes their interface only through it. A
         // subdev binding before the next graph joins the (unregistered)
         // media device at once; `add_bound` registers it again.
+        // INVARIANT: this graph is gone; the next may come.
+        self.root.graph.store(false, Ordering::Release);
     }
 }

@@ -317,7 +317,7 @@ impl Shared {
             VimcShared,
             &crate::media::THIS_MODULE,
         )?;
-        let graph = topology.register(&device, &[])?;
+        let graph = topology.register(&device)?;
         state.live = Some(Live {
             _graph: graph,
             _device: device,

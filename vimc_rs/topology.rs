@@ -236,20 +236,21 @@ impl Topology {
         );
     }
 
-    /// Checks the graph, creates it on `device` with the `bound` sensors
-    /// (entities first, then links) and registers its nodes.
+    /// Checks the graph, creates it on `device` (entities first, then
+    /// links) and registers its nodes: a graph without async subdevs.
     pub(crate) fn register(
         &self,
         device: &v4l2_device::Device<VimcShared>,
-        bound: &[Bound<'_>],
     ) -> Result<Registration<VimcShared>> {
-        self.validate()?;
-        let mut graph = Builder::on(device);
-        self.build(&mut graph, bound)?;
+        let mut graph = Builder::on(device)?;
+        self.build(&mut graph, &[])?;
         graph.register()
     }
 
-    fn build(&self, reg: &mut Builder<VimcShared>, bound: &[Bound<'_>]) -> Result {
+    /// Checks the graph and adds it to `reg` with the `bound` sensors,
+    /// entities first, then links.
+    pub(crate) fn build(&self, reg: &mut Builder<VimcShared>, bound: &[Bound<'_>]) -> Result {
+        self.validate()?;
         for (i, e) in self.entities.iter().enumerate() {
             let index = (e.kind.add)(reg, &e.name, e.format.as_ref(), bound)?;
             // Links refer to entities by their position here.

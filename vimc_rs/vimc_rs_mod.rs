@@ -48,7 +48,7 @@ use media::{
     media_device, platform,
     subdev::AsyncRegistration,
     swnode,
-    v4l2_device::{self, Registration},
+    v4l2_device::{self, Builder},
 };
 
 /// The bus information of the media device and capture nodes, as the C vimc
@@ -94,12 +94,8 @@ pub(crate) struct VimcShared;
 struct VimcGraph(topology::Topology);
 
 impl GraphBuilder<VimcShared> for VimcGraph {
-    fn build(
-        &self,
-        device: &v4l2_device::Device<VimcShared>,
-        bound: &[Bound<'_>],
-    ) -> Result<Registration<VimcShared>> {
-        self.0.register(device, bound)
+    fn build(&self, graph: &mut Builder<VimcShared>, bound: &[Bound<'_>]) -> Result {
+        self.0.build(graph, bound)
     }
 }
 
