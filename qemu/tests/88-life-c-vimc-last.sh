@@ -10,7 +10,6 @@
 # needs: c-vimc
 # timeout: 3600
 . /vimc-rs/tests/lib/harness.inc
-leaks_settled
 LIFE_C=1
 for f in 81-life-unbind-streaming 84-life-ioctl-stress 86-life-failslab-probe; do
 	LIFE_NAME=$f
@@ -20,6 +19,6 @@ done
 # tasks become unreferenced once they are reaped): record it here, or the
 # runner would pin it on this scenario's end or on the next one.
 sleep 5
-kmemleak_scan
+kmemleak_scan_since "$(uptime_s)"
 echo "late, after C vimc's runs (recorded): $(grep -c '^unreferenced object' $KMEMLEAK) kmemleak objects, $(dmesg | grep -Ec "$REPORT") kernel reports"
 echo clear > $KMEMLEAK; dmesg -c > /dev/null
