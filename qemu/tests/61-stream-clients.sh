@@ -11,7 +11,6 @@
 # must work with vimc_rs.
 # needs: c-vimc
 # reference: recorded
-# kernel: bench
 # timeout: 1200
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
