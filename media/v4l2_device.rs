@@ -34,8 +34,8 @@ use kernel::{error::to_result, prelude::*, str::CStr, types::Opaque, ThisModule}
 ///   reference count is the lifetime of `self`, `v4l2_dev.mdev` points to
 ///   `mdev`, and `v4l2_dev.release` is [`release_callback::<T>`].
 /// - `mdev` is initialized.
-/// - `graph` is set while a [`Builder`] or its [`Registration`] exists on
-///   this device: at most one does.
+/// - `graph` is set from [`Builder::on`] until its [`Registration`]'s drop
+///   has unregistered everything: at most one graph is on this device.
 /// - `self` was allocated as a `KBox<Root<T>>` and is freed only by
 ///   [`release_callback::<T>`].
 pub(crate) struct Root<T> {
@@ -227,7 +227,9 @@ impl<T: Send + Sync + 'static> Builder<T> {
             .map_err(|_| EBUSY)?;
         // INVARIANT: `graph` is ours until the `Registration` below drops.
         // SAFETY: the `v4l2_device` is registered (invariant of `Device`);
-        // `graph` keeps any other graph from attaching meanwhile.
+        // `graph` keeps any other graph from attaching meanwhile, and the
+        // callers (holding the notifier's lock, or probe, or the configfs
+        // device's lock) keep v4l2-async from reading `mdev` meanwhile.
         unsafe { (*device.root.v4l2_dev_ptr()).mdev = device.root.mdev.as_ptr() };
         Ok(Self(Registration {
             root: device.root.clone(),
