@@ -36,9 +36,13 @@ void rust_helper_video_lock_destroy(struct mutex *lock);
 void rust_helper_module_object_new(void);
 void rust_helper_module_object_gone(void);
 void rust_helper_module_objects_wait(void);
+struct media_device;
 struct media_pipeline;
+void rust_helper_media_set_complete(struct media_device *mdev, bool *complete, bool value);
 int rust_helper_video_device_pipeline_start(struct video_device *vdev,
-					    struct media_pipeline *pipe);
+					    struct media_pipeline *pipe,
+					    struct media_device *mdev,
+					    const bool *complete);
 void rust_helper_configfs_subsystem_init(struct configfs_subsystem *su, const char *name,
 					 const struct config_item_type *type);
 int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned int hint,

@@ -188,12 +188,10 @@ bool rust_helper_video_register_failed(struct video_device *vdev,
  * graph_obj.mdev NULL and leaves both alone. The caller holds a reference
  * on the node, so its release cannot run meanwhile.
  */
-void rust_helper_video_device_detach_media(struct video_device *vdev)
+static void detach_intf(struct media_intf_devnode *devnode)
 {
-	struct media_intf_devnode *devnode = vdev->intf_devnode;
 	struct media_device *mdev;
 
-	media_device_unregister_entity(&vdev->entity);
 	if (!devnode || !devnode->intf.graph_obj.mdev)
 		return;
 	mdev = devnode->intf.graph_obj.mdev;
@@ -204,6 +202,12 @@ void rust_helper_video_device_detach_media(struct video_device *vdev)
 	list_del(&devnode->intf.graph_obj.list);
 	devnode->intf.graph_obj.mdev = NULL;
 	mutex_unlock(&mdev->graph_mutex);
+}
+
+void rust_helper_video_device_detach_media(struct video_device *vdev)
+{
+	media_device_unregister_entity(&vdev->entity);
+	detach_intf(vdev->intf_devnode);
 }
 
 /*
@@ -306,6 +310,14 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd, struct video_device
 	link = media_create_intf_link(&sd->entity, &vdev->intf_devnode->intf,
 				      MEDIA_LNK_FL_ENABLED | MEDIA_LNK_FL_IMMUTABLE);
 	if (!link) {
+		/*
+		 * Its interface off the graph while the node is still ours: an
+		 * open file may put the node's release off until the graph's
+		 * teardown, and the release's media_devnode_remove() would then
+		 * unlink the interface while media_device_unregister() walks
+		 * the list. It finds graph_obj.mdev NULL and only frees.
+		 */
+		detach_intf(vdev->intf_devnode);
 		rust_helper_unregister_subdev_node(vdev);
 		sd->devnode = NULL;
 		return -ENOMEM;
@@ -313,27 +325,47 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd, struct video_device
 	return 0;
 }
 
+void rust_helper_media_set_complete(struct media_device *mdev, bool *complete, bool value)
+{
+	mutex_lock(&mdev->graph_mutex);
+	WRITE_ONCE(*complete, value);
+	mutex_unlock(&mdev->graph_mutex);
+}
+
 /*
- * video_device_pipeline_start() without the core's WARN_ON: when the node's
- * pad is already in another node's started pipeline (two capture nodes in
- * one connected graph, the other streaming), __media_pipeline_start() warns
- * and returns -EINVAL. Userspace reaches that with two STREAMONs (C vimc
- * too), and a warning must not be one syscall away (panic_on_warn). Same
- * error, checked under the graph mutex the start takes.
+ * video_device_pipeline_start() on @mdev, only while its graph is complete
+ * (*@complete, written under graph_mutex by rust_helper_media_set_complete()):
+ * a node registers, and can stream, as its entity joins the graph, before
+ * the links that follow it; media_create_pad_link() takes no graph_mutex and
+ * puts each link on its entity's list before setting its ends, and
+ * __media_pipeline_start() walks those lists. -ENOLINK until the graph is
+ * complete; -ENODEV once the node's entity left the media device.
+ *
+ * Also without the core's WARN_ON: when the node's pad is already in
+ * another node's started pipeline (two capture nodes in one connected
+ * graph, the other streaming), __media_pipeline_start() warns and returns
+ * -EINVAL. Userspace reaches that with two STREAMONs (C vimc too), and a
+ * warning must not be one syscall away (panic_on_warn). Same error, checked
+ * under the graph mutex the start takes.
  */
 int rust_helper_video_device_pipeline_start(struct video_device *vdev,
-					    struct media_pipeline *pipe)
+					    struct media_pipeline *pipe,
+					    struct media_device *mdev,
+					    const bool *complete)
 {
 	struct media_entity *entity = &vdev->entity;
-	struct media_device *mdev = entity->graph_obj.mdev;
 	struct media_pad *pad;
 	int ret;
 
-	if (entity->num_pads != 1 || !mdev)
+	if (entity->num_pads != 1)
 		return -ENODEV;
 	pad = &entity->pads[0];
 	mutex_lock(&mdev->graph_mutex);
-	if (pad->pipe && pad->pipe != pipe)
+	if (entity->graph_obj.mdev != mdev)
+		ret = -ENODEV;
+	else if (!READ_ONCE(*complete))
+		ret = -ENOLINK;
+	else if (pad->pipe && pad->pipe != pipe)
 		ret = -EINVAL;
 	else
 		ret = __video_device_pipeline_start(vdev, pipe);
@@ -344,9 +376,21 @@ int rust_helper_video_device_pipeline_start(struct video_device *vdev,
 /*
  * Objects that this module's code frees (media/releases.rs). A release may
  * run after the module's exit began; the exit waits for the count to reach
- * zero, then for the RCU read section in which the last one counted down
- * (and woke it), so no releaser is still in this file's code but for its
- * return.
+ * zero, then for every releaser to have left this module's text: after its
+ * count-down a releaser still runs here (the rest of its release: the
+ * object's kfree(), the returns through its callers), and on a preemptible
+ * kernel it can be preempted there, for as long as the scheduler likes.
+ * synchronize_rcu() waits for the RCU read section of the count-down only,
+ * and for no preempted task; synchronize_rcu_tasks() waits until every task
+ * has switched voluntarily (or been in user space or idle), which a task
+ * preempted in our text has not, and none sleeps after its count-down.
+ * Releases from interrupts (none sleep or are preempted) are covered by
+ * synchronize_rcu(). Without CONFIG_TASKS_RCU (its header then makes it
+ * synchronize_rcu()) a preemptible kernel keeps that window: a few
+ * instructions after the count-down, and a preemption must land in them and
+ * last past the exit's unmapping of the module. Distribution kernels with
+ * preemption have TASKS_RCU (ftrace, kprobes and BPF need it); our debug
+ * kernels do, the 7.3 bench kernel (PREEMPT_LAZY, no tracing) does not.
  */
 static atomic_t module_objects = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(module_objects_wq);
@@ -370,4 +414,5 @@ void rust_helper_module_objects_wait(void)
 		pr_warn("%s: waiting for the release of %d objects\n", KBUILD_MODNAME,
 			atomic_read(&module_objects));
 	synchronize_rcu();
+	synchronize_rcu_tasks();
 }

@@ -5,6 +5,7 @@
 //! C header: [`include/media/media-device.h`](srctree/include/media/media-device.h)
 
 use super::{bindings, copy_cstr};
+use core::sync::atomic::AtomicBool;
 use kernel::{error::to_result, prelude::*, str::CStr, types::Opaque, ThisModule};
 
 /// What `MEDIA_IOC_DEVICE_INFO` reports.
@@ -25,19 +26,73 @@ pub(crate) struct Info {
 ///
 /// # Invariants
 ///
-/// Between [`MediaDevice::init`] and [`MediaDevice::cleanup`] the C object is
-/// initialized; it is registered at most between `register` and `unregister`.
-#[repr(transparent)]
-pub(crate) struct MediaDevice(Opaque<bindings::media_device>);
+/// - Between [`MediaDevice::init`] and [`MediaDevice::cleanup`] the C object
+///   is initialized; it is registered at most between `register` and
+///   `unregister`.
+/// - `complete` is written only with `graph_mutex` held, and is true only
+///   while every entity and link of the graph on it exists and the device
+///   is registered (see [`MediaDevice::set_complete`]).
+pub(crate) struct MediaDevice {
+    mdev: Opaque<bindings::media_device>,
+    complete: AtomicBool,
+}
 
 impl MediaDevice {
     pub(super) const fn uninit() -> Self {
-        Self(Opaque::uninit())
+        Self {
+            mdev: Opaque::uninit(),
+            complete: AtomicBool::new(false),
+        }
     }
 
     /// The C object.
     pub(crate) fn as_ptr(&self) -> *mut bindings::media_device {
-        self.0.get()
+        self.mdev.get()
+    }
+
+    /// Says whether the graph is complete (true: every entity and link made,
+    /// the device registered; false: being built or torn down). Streams
+    /// start only on a complete graph ([`MediaDevice::pipeline_start`]):
+    /// the core adds links without `graph_mutex`, each on its entity's list
+    /// before its ends are set, and a pipeline start walks those lists.
+    ///
+    /// # Safety
+    ///
+    /// `init` ran and `cleanup` did not; true only as said above.
+    pub(super) unsafe fn set_complete(&self, complete: bool) {
+        // SAFETY: initialized, so `graph_mutex` is (guaranteed by the
+        // caller); the flag is ours and lives as long as `self`.
+        unsafe {
+            bindings::rust_helper_media_set_complete(
+                self.as_ptr(),
+                self.complete.as_ptr(),
+                complete,
+            )
+        };
+    }
+
+    /// Starts the pipeline of a video node's pad, if the graph on this
+    /// device is complete (else `ENOLINK`).
+    ///
+    /// # Safety
+    ///
+    /// `vdev` is a registered video node with one pad on this media device,
+    /// `pipe` a zeroed or stopped pipeline that outlives the stream.
+    pub(crate) unsafe fn pipeline_start(
+        &self,
+        vdev: *mut bindings::video_device,
+        pipe: *mut bindings::media_pipeline,
+    ) -> Result {
+        // SAFETY: guaranteed by the caller; the helper reads the flag under
+        // `graph_mutex`, which it writes under.
+        to_result(unsafe {
+            bindings::rust_helper_video_device_pipeline_start(
+                vdev,
+                pipe,
+                self.as_ptr(),
+                self.complete.as_ptr(),
+            )
+        })
     }
 
     /// Initializes the media device for `dev`.

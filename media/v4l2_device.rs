@@ -304,7 +304,18 @@ impl<T: Send + Sync + 'static> Builder<T> {
     ) -> Result<usize> {
         let g = &mut self.0;
         g.entities.reserve(1, GFP_KERNEL)?;
-        let vdev = video_device::register(g.root.v4l2_dev_ptr(), g.module, name, data, state)?;
+        // SAFETY: the `v4l2_device` is `root`'s and its media device
+        // `root.mdev`; the node holds a reference on it until its release.
+        let vdev = unsafe {
+            video_device::register(
+                g.root.v4l2_dev_ptr(),
+                &g.root.mdev,
+                g.module,
+                name,
+                data,
+                state,
+            )
+        }?;
         g.entities.push(Entity::Video(vdev), GFP_KERNEL)?;
         Ok(g.entities.len() - 1)
     }
@@ -393,6 +404,10 @@ impl<T: Send + Sync + 'static> Registration<T> {
             }
             ret?;
         }
+        // SAFETY: `mdev` is initialized (invariant of `Root`); every entity
+        // and link is made (`Builder` adds none after `register`) and the
+        // device is registered: the graph is complete.
+        unsafe { mdev.set_complete(true) };
         Ok(())
     }
 }
@@ -407,6 +422,9 @@ impl<T> Drop for Registration<T> {
         // stopping it writes to them: hold every node's memory until all
         // streams are stopped, and (with the subdev nodes' references of
         // `nodes`) until the media device is unregistered.
+        // No stream starts from here on. (Those running stop below.)
+        // SAFETY: `mdev` is initialized (invariant of `Root`).
+        unsafe { self.root.mdev.set_complete(false) };
         let videos = || {
             self.entities.iter().rev().filter_map(|e| match e {
                 Entity::Video(vdev) => Some(*vdev),

@@ -20,7 +20,8 @@
 //! to fill buffers, also holds a reference on the node's device.
 
 use super::{
-    bindings, compat::MutPtr, copy_cstr, pipeline, releases::Counted, to_c_int, FrameSizes,
+    bindings, compat::MutPtr, copy_cstr, media_device::MediaDevice, pipeline, releases::Counted,
+    to_c_int, FrameSizes,
 };
 use core::{cell::UnsafeCell, marker::PhantomData, pin::Pin, ptr::NonNull};
 use kernel::{
@@ -238,6 +239,8 @@ impl Queued {
 /// - `published` is the format `state` had after the last `S_FMT`, for
 ///   readers that cannot take `lock` (link validation of other nodes).
 /// - `queued` holds buffers vb2 gave us with `buf_queue`, each exactly once.
+/// - `media` is the media device of the `v4l2_device` the node is
+///   registered on, whose memory outlives the node.
 #[pin_data]
 pub(crate) struct VideoDev<T: Driver> {
     vdev: Opaque<bindings::video_device>,
@@ -245,6 +248,7 @@ pub(crate) struct VideoDev<T: Driver> {
     lock: Opaque<bindings::mutex>,
     queue: Opaque<bindings::vb2_queue>,
     pipe: Opaque<bindings::media_pipeline>,
+    media: NonNull<MediaDevice>,
     #[pin]
     queued: SpinLock<Queued>,
     #[pin]
@@ -701,9 +705,11 @@ unsafe extern "C" fn start_streaming<T: Driver>(
     // SAFETY: as the function's safety section.
     let node = unsafe { VideoDev::<T>::from_queue(q) };
     let vdev = node.vdev.get();
-    // SAFETY: the node is registered; `pipe` is ours and zeroed or stopped.
-    let ret = unsafe { bindings::rust_helper_video_device_pipeline_start(vdev, node.pipe.get()) };
-    if let Err(e) = to_result(ret) {
+    // SAFETY: `media` is alive while the node is (type invariant), the node
+    // is registered on it with its one pad, and `pipe` is ours and zeroed
+    // or stopped.
+    let ret = unsafe { node.media.as_ref().pipeline_start(vdev, node.pipe.get()) };
+    if let Err(e) = ret {
         node.return_all(bindings::vb2_buffer_state_VB2_BUF_STATE_QUEUED);
         return e.to_errno();
     }
@@ -843,8 +849,14 @@ unsafe extern "C" fn free_failed<T: Driver>(vdev: *mut bindings::video_device) {
 /// Creates the capture node `name` of type `T` with one sink pad and a vb2
 /// queue and registers it on `v4l2_dev`. Returns the C object for
 /// [`unregister`].
-pub(crate) fn register<T: Driver>(
+///
+/// # Safety
+///
+/// `v4l2_dev` is registered, its media device is `media`, and both live
+/// as long as the `v4l2_device`'s reference count (which the node holds).
+pub(crate) unsafe fn register<T: Driver>(
     v4l2_dev: *mut bindings::v4l2_device,
+    media: &MediaDevice,
     module: &'static ThisModule,
     name: &CStr,
     data: T,
@@ -858,6 +870,9 @@ pub(crate) fn register<T: Driver>(
             lock: Opaque::uninit(),
             queue: Opaque::uninit(),
             pipe: Opaque::uninit(),
+            // INVARIANT: the caller's media device, alive as long as the
+            // `v4l2_device` whose reference the registration takes.
+            media: NonNull::from(media),
             queued <- new_spinlock!(Queued::new(), "vimc_rs::queued"),
             published <- new_spinlock!(published, "vimc_rs::published"),
             state: UnsafeCell::new(state),
