@@ -5,6 +5,7 @@
  * own helpers.c, because Kbuild links one object into one module only.
  */
 #include <linux/fwnode.h>
+#include <linux/kallsyms.h>
 #include <linux/kasan.h>
 #include <linux/uaccess.h>
 #include <linux/property.h>
@@ -136,4 +137,23 @@ bool rust_helper_kasan_poisoned(unsigned long addr, unsigned long len)
 #undef GRANULE
 #endif
 	return false;
+}
+
+/*
+ * sprint_symbol() for an address that may lie in a module being unloaded.
+ * On 6.12 sprint_symbol() names the module after its lookup left the RCU
+ * section, from the module's own memory, which may be freed by then
+ * (free_module() waits for RCU readers, then frees); 7.3's holds RCU
+ * across both. So do that here: the lookups do not sleep, and a module is
+ * freed only after a grace period that follows its removal from the
+ * lookup's tree.
+ */
+int rust_helper_sprint_symbol(char *buf, unsigned long addr)
+{
+	int ret;
+
+	rcu_read_lock();
+	ret = sprint_symbol(buf, addr);
+	rcu_read_unlock();
+	return ret;
 }

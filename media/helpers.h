@@ -50,6 +50,7 @@ int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned i
 struct module;
 unsigned long rust_helper_module_symbol(struct module *self, const char *mod_name,
 					const char *sym);
+int rust_helper_sprint_symbol(char *buf, unsigned long addr);
 int rust_helper_hashed_ptr(char *buf, unsigned long len, unsigned long p);
 struct v4l2_ctrl *rust_helper_v4l2_ctrl_find_locked(struct v4l2_ctrl_handler *hdl, u32 id);
 

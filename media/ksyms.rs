@@ -53,9 +53,12 @@ pub(crate) fn module_symbol(module: &CStr, sym: &CStr) -> Result<usize> {
 
 /// `sprint_symbol()` of `addr`: `"sym+off/size [module]"` if `addr` is in
 /// the kernel or a loaded module, else `"0x..."`. Never dereferences `addr`.
+/// Safe while the module `addr` is in is being unloaded (6.12's
+/// `sprint_symbol()` alone is not: see the helper).
 pub(crate) fn symbol_of(addr: usize, buf: &mut [u8; 1024]) -> &[u8] {
     // SAFETY: `buf` is larger than KSYM_SYMBOL_LEN; the function only
-    // compares `addr` with symbol tables.
-    let n = unsafe { bindings::sprint_symbol(buf.as_mut_ptr(), addr as c_ulong) };
+    // compares `addr` with symbol tables, and copies a module's name in
+    // the RCU read section that keeps the module from being freed.
+    let n = unsafe { bindings::rust_helper_sprint_symbol(buf.as_mut_ptr(), addr as c_ulong) };
     &buf[..(n.max(0) as usize).min(buf.len())]
 }

@@ -23,8 +23,9 @@ impl Counted {
 
 impl Drop for Counted {
     fn drop(&mut self) {
-        // SAFETY: pairs with `new`; the count and its wakeup happen in an
-        // RCU read section, which `Barrier` waits for.
+        // SAFETY: pairs with `new`. `Barrier` waits for the count, then for
+        // this releaser to leave the module's text (what remains of its
+        // release: the box's kfree and returns; see the helper).
         unsafe { bindings::rust_helper_module_object_gone() };
     }
 }
