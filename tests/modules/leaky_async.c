@@ -163,8 +163,8 @@ static int __init leaky_init(void)
 		return PTR_ERR(pdev);
 	ret = register_sd(&static_sd, "leaky-static");
 	/*
-	 * Last: nothing may be added to the list after a freed entry is on it
-	 * (list_add_tail would write into it).
+	 * Last: nothing may be registered once a freed entry is on the list
+	 * (v4l2-async's list_add would write into the entry added last).
 	 */
 	if (ret || !unbound)
 		return ret;
