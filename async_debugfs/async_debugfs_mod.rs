@@ -14,6 +14,9 @@
 //!   per connection `conn n=0x.. match=fwnode:PATH|i2c:ADAPTER-ADDR
 //!   state=waiting|done subdev=NAME` (`notifier n=0x.. stale why=..` for
 //!   a freed or unreadable one);
+//!   a fwnode is `PATH` (read without faulting from the node's layout,
+//!   never through its ops), `none`, `ptr:0x..` (a kind of node whose
+//!   layout is not known here, or a path that did not read) or `?`;
 //! - `stale`: `stale name=.. sd=0x.. owner=0x.. ops=0x.. why=..` for
 //!   subdevs that cannot be trusted: `why=freed` (KASAN says so),
 //!   `owner-gone`, `ops-gone` (their module is unloaded), `unreadable`
@@ -51,7 +54,7 @@ use kernel::{
 use media::{
     debugfs::{self, SeqWriter, Show},
     module_watch::{GoingModule, ModuleWatch, OnGoing},
-    v4l2_async::{AsyncLists, Match, NotifierOwner, Slot, SD_NAME_LEN},
+    v4l2_async::{AsyncLists, Fwnode, Match, NotifierOwner, Slot, SD_NAME_LEN},
     HashedPtr,
 };
 
@@ -85,6 +88,21 @@ fn opt<T: core::fmt::Display>(v: Option<T>, w: &mut SeqWriter<'_>, key: &str) ->
     match v {
         Some(v) => write!(w, " {key}={v}"),
         None => write!(w, " {key}=none"),
+    }
+}
+
+/// A firmware node: its path, `none`, `ptr:ID` (a node whose path is not
+/// read: of another kind, or unreadable), `?` (the pointer unreadable).
+struct FwnodeField<'a>(Fwnode<'a>);
+
+impl core::fmt::Display for FwnodeField<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self.0 {
+            Fwnode::None => f.write_str("none"),
+            Fwnode::Path(p) => write!(f, "{}", Bytes(p)),
+            Fwnode::Address(a) => write!(f, "ptr:{}", HashedPtr(a)),
+            Fwnode::Unreadable => f.write_str("?"),
+        }
     }
 }
 
@@ -167,7 +185,7 @@ fn show_subdevs(sh: &Shared, w: &mut SeqWriter<'_>, stale_only: bool) -> Result 
                 opt(dev.map(Bytes), w, "dev")?;
                 opt(drv.map(Bytes), w, "driver")?;
                 write!(w, " owner={}", Bytes(sd.owner(&mut b.sym)))?;
-                opt(sd.fwnode(&mut b.sym).map(Bytes), w, "fwnode")?;
+                write!(w, " fwnode={}", FwnodeField(sd.fwnode(&mut b.sym)))?;
                 let mut bound = sd.bound_to().peekable();
                 write!(
                     w,
@@ -234,8 +252,7 @@ fn show_notifiers(sh: &Shared, w: &mut SeqWriter<'_>) -> Result {
                     };
                     write!(w, "conn n={}", HashedPtr(n.addr()))?;
                     match c.matches(&mut b.sym) {
-                        Match::Fwnode(Some(p)) => write!(w, " match=fwnode:{}", Bytes(p))?,
-                        Match::Fwnode(None) => write!(w, " match=fwnode:none")?,
+                        Match::Fwnode(f) => write!(w, " match=fwnode:{}", FwnodeField(f))?,
                         Match::I2c(adapter, addr) => write!(w, " match=i2c:{adapter}-{addr:04x}")?,
                         Match::Unknown => write!(w, " match=?")?,
                     }

@@ -5,7 +5,11 @@
  * own helpers.c, because Kbuild links one object into one module only.
  */
 #include <linux/fwnode.h>
+#include <linux/idr.h>
 #include <linux/kallsyms.h>
+#include <linux/kobject.h>
+#include <linux/of.h>
+#include <linux/version.h>
 #include <linux/kasan.h>
 #include <linux/uaccess.h>
 #include <linux/property.h>
@@ -65,10 +69,73 @@ int rust_helper_hashed_ptr(char *buf, unsigned long len, unsigned long p)
 	return scnprintf(buf, len, "%p", (void *)p);
 }
 
-/* The full path of a firmware node ("%pfwf"), e.g. "/vimc/sensor-a". */
-int rust_helper_fwnode_path(struct fwnode_handle *fwnode, char *buf, unsigned long len)
+/*
+ * drivers/base/swnode.c's struct swnode, private to that file: a mirror,
+ * identical in 6.12 and 7.3. The Kbuild compares it with the kernel's own
+ * where the kernel's sources are at hand (scripts/check-swnode.sh): it
+ * defines VIMC_RS_SWNODE_SAME if they match and stops the build if they
+ * do not. Without the sources (a distribution's headers package) the
+ * mirror is trusted for the versions it was checked against only; for
+ * others a software node is shown by its hashed address.
+ */
+struct vimc_rs_swnode {
+	struct kobject kobj;
+	struct fwnode_handle fwnode;
+	const struct software_node *node;
+	int id;
+
+	/* hierarchy */
+	struct ida child_ids;
+	struct list_head entry;
+	struct list_head children;
+	struct vimc_rs_swnode *parent;
+
+	unsigned int allocated:1;
+	unsigned int managed:1;
+};
+
+#if defined(VIMC_RS_SWNODE_SAME) || \
+	(LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) && LINUX_VERSION_CODE < KERNEL_VERSION(7, 4, 0))
+#define VIMC_RS_SWNODE_KNOWN 1
+#endif
+
+/*
+ * Fills @l for a firmware node whose ops are @ops, if that kind of node is
+ * known here: a software node (its name is its kobject's, the name %pfwf
+ * prints; its parent a swnode) or, with CONFIG_OF, a device tree node.
+ * Only compares @ops with the ops tables' addresses: nothing is read
+ * through it (software_node_ops is static: is_software_node() compares for
+ * us, given a fwnode_handle of our own that holds @ops). Nothing is
+ * called through a node: a list entry's node may be freed (issue 30).
+ */
+bool rust_helper_fwnode_layout(unsigned long ops, struct rust_helper_fwnode_layout *l)
 {
-	return scnprintf(buf, len, "%pfwf", fwnode);
+	struct fwnode_handle probe = { .ops = (const struct fwnode_operations *)ops };
+
+	if (is_software_node(&probe)) {
+#ifdef VIMC_RS_SWNODE_KNOWN
+		*l = (struct rust_helper_fwnode_layout){
+			.fwnode = offsetof(struct vimc_rs_swnode, fwnode),
+			.name = offsetof(struct vimc_rs_swnode, kobj.name),
+			.parent = offsetof(struct vimc_rs_swnode, parent),
+		};
+		return true;
+#else
+		return false;
+#endif
+	}
+#ifdef CONFIG_OF
+	if (probe.ops == &of_fwnode_ops) {
+		*l = (struct rust_helper_fwnode_layout){
+			.fwnode = offsetof(struct device_node, fwnode),
+			.name = offsetof(struct device_node, full_name),
+			.parent = offsetof(struct device_node, parent),
+			.basename = true,
+		};
+		return true;
+	}
+#endif
+	return false;
 }
 
 void rust_helper_fwnode_handle_put(struct fwnode_handle *fwnode)

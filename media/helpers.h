@@ -73,7 +73,21 @@ void rust_helper_tpg_s_controls(struct tpg_data *tpg, unsigned int pattern, bool
 				bool vflip, unsigned char brightness, unsigned char contrast,
 				short hue, unsigned char saturation);
 
-int rust_helper_fwnode_path(struct fwnode_handle *fwnode, char *buf, unsigned long len);
+/*
+ * Where a firmware node of a kind known here keeps its name and parent, as
+ * offsets in the node that embeds the fwnode_handle (helpers.c).
+ */
+struct rust_helper_fwnode_layout {
+	/* The fwnode_handle's offset in the node. */
+	unsigned long fwnode;
+	/* The name pointer's (a C string). */
+	unsigned long name;
+	/* The parent pointer's (to a node of the same kind, or NULL). */
+	unsigned long parent;
+	/* The name is a path: only its last component is the node's name. */
+	bool basename;
+};
+bool rust_helper_fwnode_layout(unsigned long ops, struct rust_helper_fwnode_layout *l);
 void rust_helper_fwnode_handle_put(struct fwnode_handle *fwnode);
 long rust_helper_read_nofault(void *dst, unsigned long src, unsigned long len);
 long rust_helper_read_str_nofault(char *dst, unsigned long src, long len);

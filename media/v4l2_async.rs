@@ -79,8 +79,10 @@ pub(crate) struct Lists<'a> {
 // subdev (seeds/000) leaves on them memory that was kfree'd or devm-freed,
 // or a static of a module unloaded since, unmapped. So the views below read
 // every entry with `nofault` (never an oops, KASAN quiet), check each link
-// before following it, stop after `MAX_ENTRIES`, and follow a pointer out of
-// an entry (its device, fwnode) only once the entry is shown to be live.
+// before following it, and stop after `MAX_ENTRIES`. What an entry points
+// to (its device, driver, fwnode) is read the same way, and only once the
+// entry looks live; nothing is ever called through it (a fwnode's ops
+// included: `fwnode_of`), since "live" cannot be proven (`LiveSubdev`).
 
 /// At most this many entries are read from one list: a list that loops
 /// through reused memory ends there instead of holding `list_lock` for good.
@@ -288,7 +290,8 @@ fn subdev_name(sd: usize, buf: &mut [u8; SD_NAME_LEN]) -> Option<&[u8]> {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum SubdevState {
     /// Allocated (if the kernel has KASAN to say so), owned by a loaded
-    /// module or the kernel, ops in loaded code: its pointers may be followed.
+    /// module or the kernel, ops in loaded code: what it points to may be
+    /// read (without faulting; see [`LiveSubdev`]).
     Live,
     /// KASAN marks its memory freed (or its module's memory gone).
     Freed,
@@ -316,7 +319,7 @@ impl SubdevState {
 ///
 /// `sd` is the address of an entry of v4l2-async's subdev list, whose lock
 /// is held for `'a`. Its memory may be freed or unmapped: everything is read
-/// through [`nofault`], and pointers in it are followed only through the
+/// through [`nofault`], and what it points to is read only through the
 /// [`LiveSubdev`] that [`AsyncSubdev::live`] gives for a live one.
 pub(crate) struct AsyncSubdev<'a> {
     sd: usize,
@@ -328,14 +331,21 @@ pub(crate) struct AsyncSubdev<'a> {
 /// # Invariants
 ///
 /// The subdev was found [`SubdevState::Live`] with the list lock held,
-/// which it still is (`'a`): nothing can unregister or free it meanwhile.
+/// which it still is (`'a`). That is a judgement, not a guarantee: the lock
+/// keeps a registered subdev's owner from unregistering it, but a leaked
+/// one is no longer anybody's to unregister, and without generic KASAN a
+/// subdev freed while its module stays loaded (a devm subdev after its
+/// device went) is found live too. So it is still read only through
+/// [`nofault`], and nothing it points to is called (issue 30).
 pub(crate) struct LiveSubdev<'s, 'a>(&'s AsyncSubdev<'a>);
 
 impl LiveSubdev<'_, '_> {
-    /// The firmware node's full path, if the fwnode passes [`live_fwnode`].
-    pub(crate) fn fwnode<'b>(&self, buf: &'b mut [u8; 1024]) -> Option<&'b [u8]> {
-        let f = nofault::peek!(self.0.sd, bindings::v4l2_subdev, fwnode)?;
-        fwnode_path(f, buf)
+    /// Its firmware node, as [`fwnode_of`] reads it.
+    pub(crate) fn fwnode<'b>(&self, buf: &'b mut [u8; 1024]) -> Fwnode<'b> {
+        match nofault::peek!(self.0.sd, bindings::v4l2_subdev, fwnode) {
+            Some(f) => fwnode_of(f as usize, buf),
+            None => Fwnode::Unreadable,
+        }
     }
 }
 
@@ -446,27 +456,107 @@ impl<'a> AsyncSubdev<'a> {
     }
 }
 
-/// Whether the fwnode at `f` may be handed to code that follows its
-/// pointers: allocated (as far as KASAN knows) and with ops in loaded code.
-fn live_fwnode(f: usize, buf: &mut [u8; 1024]) -> bool {
-    f != 0
-        && !nofault::poisoned(f, size_of::<bindings::fwnode_handle>())
-        && nofault::peek!(f, bindings::fwnode_handle, ops)
-            .is_some_and(|ops| in_loaded_code(ops as usize, buf))
+/// A firmware node named by a list entry, as far as it could be read.
+pub(crate) enum Fwnode<'b> {
+    /// None (a NULL pointer).
+    None,
+    /// Its full path as `%pfwf` prints it (`parent/child`), read without
+    /// faulting.
+    Path(&'b [u8]),
+    /// The node at this address (callers print it hashed) is of a kind
+    /// whose layout is not known here, or its path could not be read.
+    Address(usize),
+    /// The pointer to it could not be read.
+    Unreadable,
 }
 
-/// The full path of the fwnode at `f`, if it passes [`live_fwnode`].
-fn fwnode_path(f: *mut bindings::fwnode_handle, buf: &mut [u8; 1024]) -> Option<&[u8]> {
-    if !live_fwnode(f as usize, buf) {
-        return None;
+/// At most this many nodes of a path are read, root included (`%pfwf`
+/// has no bound: a parent loop through reused memory would have none).
+pub(crate) const MAX_FWNODE_DEPTH: usize = 16;
+
+/// The firmware node at `f` (a pointer read from a list entry), its path
+/// read into `buf`.
+///
+/// The node may be freed or reused: nothing owns it for us (v4l2-async
+/// holds no reference to a subdev's fwnode, and nothing serialises the
+/// removal of a leaked subdev's device with the list lock). So its ops are
+/// never called: they only choose the layout to read (see
+/// `rust_helper_fwnode_layout`: software nodes, and device tree nodes on
+/// kernels with `CONFIG_OF`), and the path is read from that layout with
+/// [`nofault`], at most [`MAX_FWNODE_DEPTH`] nodes, within `buf`. A node of
+/// another kind (ACPI), or one that does not read back as a path, is
+/// [`Fwnode::Address`]. What cannot be told: a freed node whose memory still
+/// holds its old path, or garbage laid out like one, reads as a path.
+pub(crate) fn fwnode_of(f: usize, buf: &mut [u8; 1024]) -> Fwnode<'_> {
+    if f == 0 {
+        return Fwnode::None;
     }
-    // SAFETY: `f` is an allocated fwnode with ops in loaded code (checked
-    // just above) reached from a live subdev or notifier; the lists' lock
-    // keeps its owner registered. `buf` holds `len` bytes.
-    let n = unsafe {
-        bindings::rust_helper_fwnode_path(f, buf.as_mut_ptr(), buf.len() as kernel::ffi::c_ulong)
+    match read_path(f, buf) {
+        Some(n) => Fwnode::Path(&buf[..n]),
+        None => Fwnode::Address(f),
+    }
+}
+
+/// The layout of firmware nodes whose ops table is at `ops`, if known.
+fn layout_of(ops: usize) -> Option<bindings::rust_helper_fwnode_layout> {
+    let mut l = bindings::rust_helper_fwnode_layout {
+        fwnode: 0,
+        name: 0,
+        parent: 0,
+        basename: false,
     };
-    Some(&buf[..(n.max(0) as usize).min(buf.len())])
+    // SAFETY: the helper compares `ops` with the addresses of ops tables
+    // (it reads nothing through it) and writes only `l`.
+    unsafe { bindings::rust_helper_fwnode_layout(ops as kernel::ffi::c_ulong, &mut l) }.then_some(l)
+}
+
+/// Writes the path of the firmware node at `f` to `buf`, root first, `/`
+/// between names, as `%pfwf` does for software and device tree nodes;
+/// returns its length. `None` if the kind is not known, a read fails, a
+/// parent is of another kind (or no node), or the path is deeper than
+/// [`MAX_FWNODE_DEPTH`] or longer than `buf`.
+fn read_path(f: usize, buf: &mut [u8]) -> Option<usize> {
+    let ops = nofault::peek!(f, bindings::fwnode_handle, ops)? as usize;
+    let l = layout_of(ops)?;
+    let (fw, name, parent) = (l.fwnode as usize, l.name as usize, l.parent as usize);
+    let ops_at = fw + offset_of!(bindings::fwnode_handle, ops);
+    // The nodes from `f` up to the root.
+    let mut chain = [0usize; MAX_FWNODE_DEPTH];
+    let mut depth = 0;
+    let mut node = f.wrapping_sub(fw);
+    loop {
+        *chain.get_mut(depth)? = node;
+        depth += 1;
+        let p: usize = nofault::read(node.wrapping_add(parent))?;
+        if p == 0 {
+            break;
+        }
+        // Only a parent of the same kind has this layout.
+        if nofault::read::<usize>(p.wrapping_add(ops_at))? != ops {
+            return None;
+        }
+        node = p;
+    }
+    let mut len = 0;
+    for (i, &node) in chain[..depth].iter().rev().enumerate() {
+        if i > 0 {
+            *buf.get_mut(len)? = b'/';
+            len += 1;
+        }
+        let at: usize = nofault::read(node.wrapping_add(name))?;
+        let (n, cut) = {
+            let s = nofault::read_str(at, buf.get_mut(len..)?)?;
+            let cut = if l.basename {
+                s.iter().rposition(|&c| c == b'/').map_or(0, |k| k + 1)
+            } else {
+                0
+            };
+            (s.len(), cut)
+        };
+        buf.copy_within(len + cut..len + n, len);
+        len += n - cut;
+    }
+    Some(len)
 }
 
 /// A notifier on the list (links checked).
@@ -489,8 +579,8 @@ pub(crate) enum NotifierOwner<'b> {
 
 /// How a connection matches its subdev.
 pub(crate) enum Match<'b> {
-    /// A firmware node, by path (`None`: no node, or not a live one).
-    Fwnode(Option<&'b [u8]>),
+    /// A firmware node, as [`fwnode_of`] reads it.
+    Fwnode(Fwnode<'b>),
     /// An I2C adapter and address.
     I2c(i32, u16),
     /// Unreadable.
@@ -572,7 +662,7 @@ impl<'a> Connection<'a> {
             }
         } else {
             match nofault::peek!(self.asc, Asc, match_.__bindgen_anon_1.fwnode) {
-                Some(f) => Match::Fwnode(fwnode_path(f, buf)),
+                Some(f) => Match::Fwnode(fwnode_of(f as usize, buf)),
                 None => Match::Unknown,
             }
         }
