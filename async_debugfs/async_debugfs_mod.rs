@@ -54,7 +54,7 @@ use kernel::{
 use media::{
     debugfs::{self, SeqWriter, Show},
     module_watch::{GoingModule, ModuleWatch, OnGoing},
-    v4l2_async::{AsyncLists, Fwnode, Match, NotifierOwner, Slot, SD_NAME_LEN},
+    v4l2_async::{AsyncLists, Fwnode, Match, NotifierOwner, Slot, MAX_ENTRIES, SD_NAME_LEN},
     HashedPtr,
 };
 
@@ -131,12 +131,42 @@ impl Bufs {
     }
 }
 
+/// Entries read, at most, for one file under one hold of v4l2-async's list
+/// lock. Each walk stops at `MAX_ENTRIES`, but every subdev and notifier
+/// has a list of its own: a damaged list (reused memory) of subdevs whose
+/// lists look as long would be millions of reads, the lock held all along.
+const READ_BUDGET: usize = 4 * MAX_ENTRIES;
+
+/// What is left of [`READ_BUDGET`].
+struct Budget(usize);
+
+impl Budget {
+    fn new() -> Self {
+        Self(READ_BUDGET)
+    }
+
+    /// Counts one entry read; false once the budget is spent, after
+    /// writing `truncated` (on a line of its own) to `w`.
+    fn take(&mut self, w: &mut SeqWriter<'_>) -> Result<bool, core::fmt::Error> {
+        if self.0 == 0 {
+            writeln!(w, "truncated read={READ_BUDGET}")?;
+            return Ok(false);
+        }
+        self.0 -= 1;
+        Ok(true)
+    }
+}
+
 fn show_subdevs(sh: &Shared, w: &mut SeqWriter<'_>, stale_only: bool) -> Result {
     let mut b = Bufs::new()?;
     let b = &mut *b;
     sh.lists
         .with(|l| -> core::fmt::Result {
+            let mut budget = Budget::new();
             for slot in l.subdevs() {
+                if !budget.take(w)? {
+                    break;
+                }
                 let sd = match slot {
                     Slot::Entry(sd) => sd,
                     Slot::Broken { addr, why } => {
@@ -194,6 +224,10 @@ fn show_subdevs(sh: &Shared, w: &mut SeqWriter<'_>, stale_only: bool) -> Result 
                 )?;
                 write!(w, " notifiers=")?;
                 for (i, n) in bound.enumerate() {
+                    if budget.0 == 0 {
+                        break;
+                    }
+                    budget.0 -= 1;
                     let sep = if i > 0 { "," } else { "" };
                     match n {
                         Slot::Entry(n) => write!(w, "{sep}{}", HashedPtr(n))?,
@@ -212,7 +246,11 @@ fn show_notifiers(sh: &Shared, w: &mut SeqWriter<'_>) -> Result {
     let b = &mut *b;
     sh.lists
         .with(|l| -> core::fmt::Result {
+            let mut budget = Budget::new();
             for slot in l.notifiers() {
+                if !budget.take(w)? {
+                    break;
+                }
                 let n = match slot {
                     Slot::Entry(n) => n,
                     Slot::Broken { addr, why } => {
@@ -238,6 +276,9 @@ fn show_notifiers(sh: &Shared, w: &mut SeqWriter<'_>) -> Result {
                     None => writeln!(w, " owner=none")?,
                 }
                 for c in n.connections() {
+                    if !budget.take(w)? {
+                        return Ok(());
+                    }
                     let c = match c {
                         Slot::Entry(c) => c,
                         Slot::Broken { why, .. } => {
@@ -338,7 +379,7 @@ struct InfoFile;
 impl Show<Arc<Shared>> for InfoFile {
     const NAME: &'static CStr = c_str!("info");
     fn show(_: &Arc<Shared>, w: &mut SeqWriter<'_>) -> Result {
-        writeln!(w, "module=async_debugfs version=0.5").map_err(|_| EINVAL)
+        writeln!(w, "module=async_debugfs version=0.6").map_err(|_| EINVAL)
     }
 }
 

@@ -15,7 +15,7 @@ modprobe async_debugfs
 for f in info subdevs notifiers stale; do
 	[ "$(stat -c %a $d/$f)" = 400 ] || fail "$f: mode $(stat -c %a $d/$f), expected 400"
 done
-[ "$(cat $d/info)" = "module=async_debugfs version=0.5" ] || fail "info: $(cat $d/info)"
+[ "$(cat $d/info)" = "module=async_debugfs version=0.6" ] || fail "info: $(cat $d/info)"
 [ -z "$(cat $d/subdevs $d/notifiers $d/stale)" ] || fail "lists not empty at start: $(cat $d/subdevs $d/notifiers)"
 modprobe leaky_async
 cat $d/subdevs

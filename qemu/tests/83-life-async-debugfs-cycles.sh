@@ -11,7 +11,7 @@ d=/sys/kernel/debug/async_debugfs
 i=0 n=$(count 3 1000 1)
 while [ $i -lt $n ]; do
 	modprobe async_debugfs || fail "async_debugfs: modprobe #$i"
-	grep -qx 'module=async_debugfs version=0.5' $d/info || fail "unexpected $d/info: $(cat $d/info)"
+	grep -qx 'module=async_debugfs version=0.6' $d/info || fail "unexpected $d/info: $(cat $d/info)"
 	[ -z "$(cat $d/subdevs $d/notifiers $d/stale)" ] || fail "lists not empty #$i: $(cat $d/subdevs $d/notifiers)"
 	modprobe -r async_debugfs || fail "async_debugfs: modprobe -r #$i"
 	[ ! -e $d ] || fail "$d left after unload #$i"
