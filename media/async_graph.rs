@@ -13,7 +13,7 @@ use super::{
     subdev::{self, SubdevHold},
     swnode::FwnodeRef,
     v4l2_async::{NotifierOps, RootNotifier},
-    v4l2_device::{Builder, Device, Registration},
+    v4l2_device::{Builder, Device, Graph, Registration},
 };
 use core::{cell::UnsafeCell, marker::PhantomData, ptr::NonNull};
 use kernel::{prelude::*, str::CStr};
@@ -36,13 +36,18 @@ impl Bound<'_> {
     /// a node made by [`Builder::register`]. Returns its index.
     pub(crate) fn add_to<S: subdev::Driver, D: Send + Sync + 'static>(
         &self,
-        graph: &mut Builder<D>,
+        graph: &mut Graph<'_, D>,
     ) -> Result<usize> {
         // SAFETY: bound now, and it stays registered while the notifier's
         // callbacks (which build the graph) run.
         let hold = unsafe { SubdevHold::of::<S>(self.sd) }.ok_or(EINVAL)?;
-        // SAFETY: the graph is dropped (by the notifier's `unbind`) before
-        // v4l2-async unregisters the subdev.
+        // SAFETY: a `Graph` passes it to the builder behind it, and the only
+        // builders `Bound`s meet are `State::complete`'s (a `Bound` lives
+        // for that call only): the notifier registers that graph and its
+        // `unbind` drops it before v4l2-async unregisters the subdev. A
+        // builder of the driver's own on another device refuses the subdev
+        // (bound to this one); one on this device cannot be made meanwhile
+        // (`Builder::on`: EBUSY).
         unsafe { graph.add_bound(hold) }
     }
 }
@@ -52,7 +57,7 @@ pub(crate) trait GraphBuilder<D>: Send + Sync {
     /// Adds the entities and links of the graph to `graph`, the `bound`
     /// subdevs among them. The notifier registers the graph and keeps it,
     /// so that its unbind drops it before a bound subdev goes.
-    fn build(&self, graph: &mut Builder<D>, bound: &[Bound<'_>]) -> Result;
+    fn build(&self, graph: &mut Graph<'_, D>, bound: &[Bound<'_>]) -> Result;
 }
 
 /// # Invariants
@@ -104,7 +109,7 @@ impl<D: Send + Sync + 'static, B: GraphBuilder<D>> NotifierOps for State<D, B> {
         // A graph left from an earlier complete goes first.
         *graph = None;
         let mut g = Builder::on(&self.device)?;
-        self.builder.build(&mut g, &tokens)?;
+        self.builder.build(&mut Graph::new(&mut g), &tokens)?;
         *graph = Some(g.register()?);
         Ok(())
     }

@@ -142,6 +142,63 @@ pub(crate) struct Registration<T> {
 /// Dropped before that, it unregisters what joined.
 pub(crate) struct Builder<T>(Registration<T>);
 
+/// A graph being built, as driver code sees it: entities and links join the
+/// [`Builder`] behind it, which stays where its owner keeps it. (Code given
+/// a `&mut Builder` could swap it with a builder of its own: the notifier
+/// would then register the other graph, and the driver keep one with bound
+/// subdevs past their unbind. Swapping two `Graph`s swaps only which
+/// builder each reaches; the builders stay with their owners.)
+pub(crate) struct Graph<'a, T>(&'a mut Builder<T>);
+
+impl<'a, T: Send + Sync + 'static> Graph<'a, T> {
+    /// The graph of `builder`.
+    pub(crate) fn new(builder: &'a mut Builder<T>) -> Self {
+        Self(builder)
+    }
+
+    /// See [`Builder::add_subdev`].
+    pub(crate) fn add_subdev<S: subdev::Driver>(&mut self, name: &CStr, data: S) -> Result<usize> {
+        self.0.add_subdev(name, data)
+    }
+
+    /// See [`Builder::add_video`].
+    pub(crate) fn add_video<V: video_device::Driver>(
+        &mut self,
+        name: &CStr,
+        data: V,
+        state: V::State,
+    ) -> Result<usize> {
+        self.0.add_video(name, data, state)
+    }
+
+    /// See [`Builder::link`].
+    pub(crate) fn link(
+        &mut self,
+        source: usize,
+        source_pad: u16,
+        sink: usize,
+        sink_pad: u16,
+        flags: u32,
+    ) -> Result {
+        self.0.link(source, source_pad, sink, sink_pad, flags)
+    }
+
+    /// See [`Builder::ancillary_link`].
+    pub(crate) fn ancillary_link(&mut self, primary: usize, ancillary: usize) -> Result {
+        self.0.ancillary_link(primary, ancillary)
+    }
+
+    /// See [`Builder::add_bound`].
+    ///
+    /// # Safety
+    ///
+    /// As for [`Builder::add_bound`].
+    pub(super) unsafe fn add_bound(&mut self, hold: SubdevHold) -> Result<usize> {
+        // SAFETY: guaranteed by the caller.
+        unsafe { self.0.add_bound(hold) }
+    }
+}
+
 /// A `v4l2_device` whose graph comes and goes ([`Builder::on`]), as
 /// async subdevs bind and unbind. Unregistered on drop.
 ///
@@ -248,7 +305,7 @@ impl<T: Send + Sync + 'static> Builder<T> {
     /// The subdev is bound to this `v4l2_device` for as long as this graph
     /// exists (v4l2-async calls the notifier's `unbind`, which drops the
     /// graph, before unregistering it).
-    pub(crate) unsafe fn add_bound(&mut self, hold: SubdevHold) -> Result<usize> {
+    pub(super) unsafe fn add_bound(&mut self, hold: SubdevHold) -> Result<usize> {
         let sd = hold.sd();
         let g = &mut self.0;
         // SAFETY: a bound subdev is alive (guaranteed by the caller).

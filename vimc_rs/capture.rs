@@ -7,7 +7,7 @@ use crate::{
     kinds::Format,
     media::{
         async_graph::Bound,
-        v4l2_device::Builder,
+        v4l2_device::Graph,
         video_device::{self, Caps, StreamStart},
         FrameSizes,
     },
@@ -85,7 +85,7 @@ impl video_device::Driver for Capture {
 
 /// Adds a capture node called `name`, starting with `format`.
 pub(crate) fn add(
-    reg: &mut Builder<VimcShared>,
+    reg: &mut Graph<'_, VimcShared>,
     name: &CStr,
     format: Option<&Format>,
     _bound: &[Bound<'_>],

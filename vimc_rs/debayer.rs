@@ -13,7 +13,7 @@ use crate::{
         ctrls::Def,
         pipeline::SubdevRef,
         subdev::{self, State, Which},
-        v4l2_device::Builder,
+        v4l2_device::Graph,
         FrameSizes,
     },
     sensor::FRAME_SIZES,
@@ -137,7 +137,7 @@ impl Stage for DebayerStage {
 
 /// Adds a debayer called `name`.
 pub(crate) fn add(
-    reg: &mut Builder<VimcShared>,
+    reg: &mut Graph<'_, VimcShared>,
     name: &CStr,
     format: Option<&Format>,
     _bound: &[Bound<'_>],

@@ -10,7 +10,7 @@ use crate::{
         async_graph::Bound,
         pipeline::SubdevRef,
         subdev::{self, Driver},
-        v4l2_device::Builder,
+        v4l2_device::Graph,
     },
     scaler, sensor,
     stage::{stage_fn, Stage, StageFn},
@@ -22,7 +22,7 @@ use kernel::prelude::*;
 /// for a kind that has one: [`Kind::format`] is the default) and registers it (or, for a sensor, adds the bound one of that
 /// name if there is one); returns its index in the graph.
 pub(crate) type AddFn =
-    fn(&mut Builder<VimcShared>, &CStr, Option<&Format>, &[Bound<'_>]) -> Result<usize>;
+    fn(&mut Graph<'_, VimcShared>, &CStr, Option<&Format>, &[Bound<'_>]) -> Result<usize>;
 
 /// An entity's initial format, on every pad (its configfs `width`, `height`
 /// and `code` or `pixelformat`): the bus code of a subdev's first pad, a

@@ -9,7 +9,7 @@ use crate::{
         async_graph::Bound,
         ctrls::{cid, Def},
         subdev,
-        v4l2_device::Builder,
+        v4l2_device::Graph,
     },
     VimcShared,
 };
@@ -40,7 +40,7 @@ impl subdev::Driver for Lens {
 
 /// Adds a lens called `name`.
 pub(crate) fn add(
-    reg: &mut Builder<VimcShared>,
+    reg: &mut Graph<'_, VimcShared>,
     name: &CStr,
     _format: Option<&Format>,
     _bound: &[Bound<'_>],

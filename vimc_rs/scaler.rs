@@ -11,7 +11,7 @@ use crate::{
         async_graph::Bound,
         pipeline::SubdevRef,
         subdev::{self, target, State, Which},
-        v4l2_device::Builder,
+        v4l2_device::Graph,
         FrameSizes,
     },
     sensor::FRAME_SIZES,
@@ -141,7 +141,7 @@ impl Stage for ScalerStage {
 
 /// Adds a scaler called `name`.
 pub(crate) fn add(
-    reg: &mut Builder<VimcShared>,
+    reg: &mut Graph<'_, VimcShared>,
     name: &CStr,
     format: Option<&Format>,
     _bound: &[Bound<'_>],

@@ -16,7 +16,7 @@ use crate::{
         subdev::AsyncRegistration,
         subdev::{self, State, Which},
         tpg::{Tpg, TpgControls, TpgFormat},
-        v4l2_device::Builder,
+        v4l2_device::Graph,
         FrameSizes,
     },
     stage::{boxed, stage_frame, Stage, StageKind},
@@ -336,7 +336,7 @@ impl Stage for SensorStage {
 /// device, whose sensors are devices of their own), else a new one (a
 /// configfs device's).
 pub(crate) fn add(
-    reg: &mut Builder<VimcShared>,
+    reg: &mut Graph<'_, VimcShared>,
     name: &CStr,
     format: Option<&Format>,
     bound: &[Bound<'_>],

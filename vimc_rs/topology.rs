@@ -11,7 +11,7 @@ use crate::{
         async_graph::Bound,
         compat::cstr_bytes,
         subdev,
-        v4l2_device::{self, Builder, Registration},
+        v4l2_device::{self, Builder, Graph, Registration},
     },
     VimcShared,
 };
@@ -243,13 +243,13 @@ impl Topology {
         device: &v4l2_device::Device<VimcShared>,
     ) -> Result<Registration<VimcShared>> {
         let mut graph = Builder::on(device)?;
-        self.build(&mut graph, &[])?;
+        self.build(&mut Graph::new(&mut graph), &[])?;
         graph.register()
     }
 
     /// Checks the graph and adds it to `reg` with the `bound` sensors,
     /// entities first, then links.
-    pub(crate) fn build(&self, reg: &mut Builder<VimcShared>, bound: &[Bound<'_>]) -> Result {
+    pub(crate) fn build(&self, reg: &mut Graph<'_, VimcShared>, bound: &[Bound<'_>]) -> Result {
         self.validate()?;
         for (i, e) in self.entities.iter().enumerate() {
             let index = (e.kind.add)(reg, &e.name, e.format.as_ref(), bound)?;

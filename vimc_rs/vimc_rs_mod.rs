@@ -48,7 +48,7 @@ use media::{
     media_device, platform,
     subdev::AsyncRegistration,
     swnode,
-    v4l2_device::{self, Builder},
+    v4l2_device::{self, Graph},
 };
 
 /// The bus information of the media device and capture nodes, as the C vimc
@@ -94,7 +94,7 @@ pub(crate) struct VimcShared;
 struct VimcGraph(topology::Topology);
 
 impl GraphBuilder<VimcShared> for VimcGraph {
-    fn build(&self, graph: &mut Builder<VimcShared>, bound: &[Bound<'_>]) -> Result {
+    fn build(&self, graph: &mut Graph<'_, VimcShared>, bound: &[Bound<'_>]) -> Result {
         self.0.build(graph, bound)
     }
 }
