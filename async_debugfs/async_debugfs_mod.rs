@@ -224,11 +224,12 @@ fn show_subdevs(sh: &Shared, w: &mut SeqWriter<'_>, stale_only: bool) -> Result 
                 )?;
                 write!(w, " notifiers=")?;
                 for (i, n) in bound.enumerate() {
+                    let sep = if i > 0 { "," } else { "" };
                     if budget.0 == 0 {
+                        write!(w, "{sep}truncated")?;
                         break;
                     }
                     budget.0 -= 1;
-                    let sep = if i > 0 { "," } else { "" };
                     match n {
                         Slot::Entry(n) => write!(w, "{sep}{}", HashedPtr(n))?,
                         Slot::Broken { why, .. } => write!(w, "{sep}{}", why.as_str())?,
@@ -348,9 +349,16 @@ struct LeakWatch(Arc<Shared>);
 impl OnGoing for LeakWatch {
     fn going(&self, m: &GoingModule<'_>) {
         self.0.lists.with(|l| {
+            // A damaged list could hold thousands of entries that look
+            // like this module's: log the first MAX_LEAKS, count the rest.
+            let mut found = 0;
             for slot in l.subdevs() {
                 let Slot::Entry(sd) = slot else { continue };
                 if sd.raw_owner_ops().0 != m.addr() {
+                    continue;
+                }
+                found += 1;
+                if found > MAX_LEAKS {
                     continue;
                 }
                 let mut leak = Leak {
@@ -370,6 +378,13 @@ impl OnGoing for LeakWatch {
                     // On allocation failure the leak is only logged.
                     let _ = leaks.push(leak, GFP_KERNEL);
                 }
+            }
+            if found > MAX_LEAKS {
+                pr_warn!(
+                    "{} exited with {} more async subdevs still registered\n",
+                    m.name(),
+                    found - MAX_LEAKS
+                );
             }
         });
     }

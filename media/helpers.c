@@ -75,8 +75,9 @@ int rust_helper_hashed_ptr(char *buf, unsigned long len, unsigned long p)
  * where the kernel's sources are at hand (scripts/check-swnode.sh): it
  * defines VIMC_RS_SWNODE_SAME if they match and stops the build if they
  * do not. Without the sources (a distribution's headers package) the
- * mirror is trusted for the versions it was checked against only; for
- * others a software node is shown by its hashed address.
+ * mirror is trusted from 6.12 to 7.3: compared with 6.12.118 and 7.3.4,
+ * assumed for the releases between (struct swnode is unchanged since
+ * 5.12); on others a software node is shown by its hashed address.
  */
 struct vimc_rs_swnode {
 	struct kobject kobj;
@@ -141,6 +142,13 @@ bool rust_helper_fwnode_layout(unsigned long ops, struct rust_helper_fwnode_layo
 void rust_helper_fwnode_handle_put(struct fwnode_handle *fwnode)
 {
 	fwnode_handle_put(fwnode);
+}
+
+/* Whether @addr is in the kernel's linear map or image (x86: with a valid
+ * page), without reading it. */
+bool rust_helper_virt_addr_valid(unsigned long addr)
+{
+	return virt_addr_valid((void *)addr);
 }
 
 /*

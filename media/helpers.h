@@ -87,6 +87,7 @@ struct rust_helper_fwnode_layout {
 	/* The name is a path: only its last component is the node's name. */
 	bool basename;
 };
+bool rust_helper_virt_addr_valid(unsigned long addr);
 bool rust_helper_fwnode_layout(unsigned long ops, struct rust_helper_fwnode_layout *l);
 void rust_helper_fwnode_handle_put(struct fwnode_handle *fwnode);
 long rust_helper_read_nofault(void *dst, unsigned long src, unsigned long len);

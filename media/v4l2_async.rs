@@ -492,8 +492,9 @@ pub(crate) fn fwnode_of(f: usize, buf: &mut [u8; 1024]) -> Fwnode<'_> {
         return Fwnode::None;
     }
     match read_path(f, buf) {
-        Some(n) => Fwnode::Path(&buf[..n]),
-        None => Fwnode::Address(f),
+        // An empty path (a device tree's root) would be an empty field.
+        Some(n) if n > 0 => Fwnode::Path(&buf[..n]),
+        _ => Fwnode::Address(f),
     }
 }
 
@@ -516,7 +517,14 @@ fn layout_of(ops: usize) -> Option<bindings::rust_helper_fwnode_layout> {
 /// parent is of another kind (or no node), or the path is deeper than
 /// [`MAX_FWNODE_DEPTH`] or longer than `buf`.
 fn read_path(f: usize, buf: &mut [u8]) -> Option<usize> {
-    let ops = nofault::peek!(f, bindings::fwnode_handle, ops)? as usize;
+    // Nodes and their names are in the kernel's linear map (or its image):
+    // a pointer elsewhere (vmalloc, ioremap'd registers, whose reads may
+    // act) is not followed, garbage or not.
+    let mapped = |a: usize| {
+        // SAFETY: the helper only computes with the address.
+        unsafe { bindings::rust_helper_virt_addr_valid(a as kernel::ffi::c_ulong) }.then_some(a)
+    };
+    let ops = nofault::peek!(mapped(f)?, bindings::fwnode_handle, ops)? as usize;
     let l = layout_of(ops)?;
     let (fw, name, parent) = (l.fwnode as usize, l.name as usize, l.parent as usize);
     let ops_at = fw + offset_of!(bindings::fwnode_handle, ops);
@@ -527,10 +535,11 @@ fn read_path(f: usize, buf: &mut [u8]) -> Option<usize> {
     loop {
         *chain.get_mut(depth)? = node;
         depth += 1;
-        let p: usize = nofault::read(node.wrapping_add(parent))?;
+        let p: usize = nofault::read(mapped(node)?.wrapping_add(parent))?;
         if p == 0 {
             break;
         }
+        mapped(p)?;
         // Only a parent of the same kind has this layout.
         if nofault::read::<usize>(p.wrapping_add(ops_at))? != ops {
             return None;
@@ -543,7 +552,7 @@ fn read_path(f: usize, buf: &mut [u8]) -> Option<usize> {
             *buf.get_mut(len)? = b'/';
             len += 1;
         }
-        let at: usize = nofault::read(node.wrapping_add(name))?;
+        let at: usize = mapped(nofault::read(node.wrapping_add(name))?)?;
         let (n, cut) = {
             let s = nofault::read_str(at, buf.get_mut(len..)?)?;
             let cut = if l.basename {

@@ -136,7 +136,8 @@ static int leak_unbound(void)
 		memset(o, 0xa5, SPRAY_SIZE);
 		/* fwnode's offset in its object, objects SPRAY_SIZE-aligned. */
 		j = (fw % SPRAY_SIZE + offsetof(struct fwnode_handle, ops)) / sizeof(*o);
-		o[j] = ops;
+		if (j < SPRAY_SIZE / sizeof(*o))
+			o[j] = ops;
 		sprayed[i] = o;
 	}
 	return 0;
