@@ -29,7 +29,7 @@ export LIBCLANG_PATH := $(shell KERNEL=$(KERNEL) bash -c '$(toolvars) echo "$$LI
 PHASE := scripts/phase
 
 .PHONY: all deps kernel modules modules-only guest run check check-one check-quick test bench rustfmt rustfmt-check \
-	clippy rust-analyzer clean stress check-kobject
+	clippy rust-analyzer clean stress check-kobject check-suites
 
 all: modules
 
@@ -84,8 +84,14 @@ check-one: guest
 	@$(PHASE) kernel-$(KERNEL)-bench scripts/kernel.sh bench
 	@bk=$$(scripts/kernel.sh --path bench) && bm=$$($(PHASE) modules-bench scripts/modules.sh $$bk) && \
 	$(PHASE) tests-$(KERNEL) qemu/test --kernel $(KDIR) --bench-kernel $$bk --bench-modules $$bm \
-		--results $(RESULTS)/$(KERNEL) $(if $(JOBS),-j $(JOBS)) \
+		--results $(RESULTS)/$(if $(SUITES),suites-)$(KERNEL) $(if $(JOBS),-j $(JOBS)) $(if $(SUITES),--suites) \
 		$(if $(REFERENCE),--reference $(REFERENCE)) $(if $(ONLY),--only '$(ONLY)')
+
+# The upstream suites (`# lane: suites`: v4l-utils' test-media), on both
+# kernels as make check runs its scenarios (C vimc recorded); outside make
+# check, whose time they would not fit.
+check-suites: deps
+	@$(MAKE) --no-print-directory SUITES=1 check
 
 # A change's first verdict: the graph, parity, streaming and configfs core
 # on 7.3 (README: which scenarios, how long).

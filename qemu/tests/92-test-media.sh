@@ -4,12 +4,14 @@
 # vivid loaded as the DMABUF exporter, v4l2-compliance -m platform:vimc -s10
 # -P -a, unbind, rebind, unbind while a node streams and others are open,
 # rmmod, a kmemleak scan. The script runs as shipped on C vimc (its record)
-# and on vimc_rs; for vimc_rs, modprobe and rmmod wrappers ahead in PATH load
+# and on vimc_rs; modprobe and rmmod wrappers ahead in PATH wait for the
+# guest's /dev/char links as udev would have them, and for vimc_rs load
 # vimc_rs where it says vimc (it registers the same platform driver, device
 # and bus_info, so everything else reaches it unchanged). Its whole output
 # must be the same on both drivers, but for the dates, uname and the random
 # sleeps it prints; its kmemleak results empty for vimc_rs.
 # needs: c-vimc
+# lane: suites
 # reference: recorded
 # source: v4l-utils-1.30.1.tar.xz b5061f5bf38dfc7748a0e22b5418d1f4708a99c89dea19de6d46d422c51f9ffb contrib/test/test-media git archive --prefix=v4l-utils-1.30.1/ v4l-utils-1.30.1 (the release tag of https://git.linuxtv.org/v4l-utils.git) | xz > v4l-utils-1.30.1.tar.xz
 # timeout: 1500
@@ -32,13 +34,31 @@ test_media() {
 	local path=/usr/sbin:/usr/bin:/sbin:/bin
 	lvl=$(cut -f1 /proc/sys/kernel/printk)
 	rm -rf $dir; mkdir -p $dir/bin
-	if [ $drv = vimc_rs ]; then
-		for t in modprobe rmmod; do
-			printf '#!/bin/sh\n# test-media says vimc: here that is vimc_rs.\na=\nfor x; do [ "$x" = vimc ] && x=vimc_rs; a="$a $x"; done\nexec /sbin/%s $a\n' $t > $dir/bin/$t
-			chmod +x $dir/bin/$t
+	# modprobe and rmmod wrappers, ahead in PATH: for vimc_rs, vimc_rs
+	# where the script says vimc; for both drivers, a wait until the
+	# guest's /dev/char links match /sys/dev/char again, as udev has them
+	# by the time a real system's modprobe returns (init's uevent handler
+	# makes them one event after the other: vivid's nodes can take longer
+	# than the script's 3 s sleep under TCG). 60 s at most.
+	for t in modprobe rmmod; do
+		cat > $dir/bin/$t <<-XEOF
+		#!/bin/sh
+		a=
+		for x; do [ $drv = vimc_rs ] && [ "\$x" = vimc ] && x=vimc_rs; a="\$a \$x"; done
+		/sbin/$t \$a; rc=\$?
+		i=0
+		while [ \$i -lt 600 ]; do
+			ok=1
+			for d in /sys/dev/char/*:*; do grep -q '^DEVNAME=' \$d/uevent 2>/dev/null || continue; [ -L /dev/char/\${d##*/} ] || { ok=0; break; }; done
+			for l in /dev/char/*:*; do [ -L \$l ] || continue; [ -e /sys/dev/char/\${l##*/} ] || { ok=0; break; }; done
+			[ \$ok = 1 ] && break
+			sleep 0.1; i=\$((i + 1))
 		done
-		path=$dir/bin:$path
-	fi
+		exit \$rc
+		XEOF
+		chmod +x $dir/bin/$t
+	done
+	path=$dir/bin:$path
 	# test-media clears kmemleak's list first: what earlier scenarios
 	# leaked must be reported before that, here.
 	if [ -e $KMEMLEAK ]; then
