@@ -103,10 +103,12 @@ check-quick: deps
 # release 1 to 4 s late (scripts/kernel-kobject.config), where a release
 # that frees too early or runs in an unloaded module gets seen. Without C
 # vimc: its releases do run in its module after rmmod (an oops each time).
+# SUITES=1: the upstream suites instead (vimc_rs alone).
 check-kobject: deps
 	@env -u KDIR $(MAKE) --no-print-directory FLAVOUR=kobject guest
 	@$(PHASE) tests-kobject-$(KERNEL) qemu/test --kernel $$(scripts/kernel.sh --path kobject) \
-		--results $(RESULTS)/kobject-$(KERNEL) --without-c-vimc --few --keep-core $(if $(JOBS),-j $(JOBS))
+		--results $(RESULTS)/$(if $(SUITES),suites-)kobject-$(KERNEL) --without-c-vimc --few --keep-core $(if $(JOBS),-j $(JOBS)) \
+		$(if $(SUITES),--suites)
 
 # The lifetime scenarios at full counts (hours under TCG + KASAN); PART=K/N
 # runs the K-th of N parts of about equal length.
