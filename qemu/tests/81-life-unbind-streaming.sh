@@ -5,7 +5,8 @@
 # pipelines; a third stream gets -EBUSY from the media pipeline) with every
 # buffer mmapped, one process blocked in DQBUF and one in poll; the third
 # node holds mmapped, queued buffers. Then a sysfs unbind: the pending calls
-# must fail within 1 s, every new call must fail, the mappings stay readable;
+# must fail (woken by the unbind: never before it began, and within the
+# 30 s that bound a hang), every new call must fail, the mappings stay readable;
 # close everything, rebind, stream again and check the frames. Which node
 # blocks how rotates, so all three take each role. Last, one stream alone.
 # Under full preemption C vimc can oops here (a node's release racing
@@ -55,9 +56,12 @@ cycle() { # I
 	for k in 1 2 3; do
 		wait_for /tmp/h$k.out '^read ' 30 || { cat /tmp/h$k.out; fail "vhold $k did not finish its checks"; }
 	done
+	# Speed is no point here: beside other guests a woken waiter can wait
+	# seconds for a CPU, and the unbind itself takes a while.
 	for k in 1 2; do
-		awk -v t0=$t0 '/^pending/ { sub(/^at /, "", $NF); d = $NF - t0; print "woke " d " s after unbind"; exit !(d < 1.0) }' \
-			/tmp/h$k.out || { cat /tmp/h$k.out; fail "pending call of vhold $k not failed within 1 s"; }
+		awk -v t0=$t0 '/^pending/ { sub(/^at /, "", $NF); print "woke " $NF - t0 " s after the unbind began"; exit !($NF >= t0) }' \
+			/tmp/h$k.out || { cat /tmp/h$k.out; fail "pending call of vhold $k failed before the unbind"; }
+		grep -q '^pending [a-z]* ret=-1 ' /tmp/h$k.out || { cat /tmp/h$k.out; fail "pending call of vhold $k did not fail"; }
 	done
 	echo close >&5; echo close >&6; echo close >&7
 	exec 5>&- 6>&- 7>&-
@@ -84,7 +88,7 @@ lone_stream() {
 	sp=$!
 	wait_for /tmp/ls.out '<' 60 || { kill $sp; cat /tmp/ls.out; echo "lone stream did not start"; return 1; }
 	echo vimc.0 > $drv/unbind
-	gone_within 10 $sp || { kill $sp; echo "lone stream still running 10 s after the unbind"; return 1; }
+	gone_within 30 $sp || { kill $sp; echo "lone stream still running 30 s after the unbind"; return 1; }
 	wait $sp || true
 	# Ended by a failed DQBUF or QBUF (as in 51), not by anything else.
 	grep -Eq 'VIDIOC_DQBUF: failed: (Invalid argument|No such device)|qbuf error' /tmp/ls.out ||
