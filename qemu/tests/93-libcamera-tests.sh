@@ -60,6 +60,10 @@ MULT=10
 run() { # DRIVER DIR: each test's result in DIR/DRIVER.res, its log in DIR/DRIVER-logs/
 	local name suite to sf vimc wd env cmd rc r t0
 	rm -rf $2/$1-logs; mkdir -p $2/$1-logs; : > $2/$1.res
+	# vivid too, as libcamera's CI has it: buffer_import exports its
+	# buffers to the camera, the V4L2 control and buffer-cache tests and
+	# delayed_controls need its nodes.
+	modprobe vivid
 	modprobe $1
 	udev_db
 	while IFS='	' read -r name suite to sf vimc wd env cmd; do
@@ -80,6 +84,7 @@ run() { # DRIVER DIR: each test's result in DIR/DRIVER.res, its log in DIR/DRIVE
 		echo "$suite/$name $r $rc $vimc $(awk -v a=$t0 -v b=$(uptime_s) 'BEGIN { printf "%.0f", b - a }')" >> $2/$1.res
 	done < $TESTS
 	unload $1
+	modprobe -r vivid
 	echo "$1: $(grep -c . $2/$1.res) tests: $(cut -d' ' -f2 $2/$1.res | sort | uniq -c | awk '{printf "%s %s ", $1, $2}')"
 }
 
@@ -99,6 +104,10 @@ while read -r t r rc vimc s; do
 		echo "--- $t passes on C vimc, $r ($rc) on vimc_rs:"
 		tail -30 "/tmp/vimc_rs-logs/$(echo $t | tr / -).log"
 		tp not-ok "$t: C vimc PASS, vimc_rs $r"
+	elif [ "$c" != PASS ] && [ "$r" = PASS ]; then
+		echo "--- $t: $c ($(awk -v t=$t '$1 == t { print $3 }' $cv.res)) on C vimc, PASS on vimc_rs; C vimc's log ends:"
+		grep -v '^\[' "$C/vimc-logs/$(echo $t | tr / -).log" | tail -5 || true
+		tp ok "$t: $c on C vimc, PASS on vimc_rs"
 	elif [ "$c" != PASS ] && [ "$r" != PASS ]; then
 		echo "--- $t: $c on C vimc, $r on vimc_rs; C vimc's log ends:"
 		tail -15 "$C/vimc-logs/$(echo $t | tr / -).log"
