@@ -64,6 +64,17 @@ TESTS=$LC/tests.tsv
 # a second per 1920x1080 frame, so each test gets ten times its own.
 MULT=10
 
+# leftovers: kills what a test left running (its IPA proxy worker, when
+# the test crashed), and says so in the test's log.
+leftovers() {
+	local p
+	for p in /proc/[0-9]*; do
+		case $(readlink $p/exe 2>/dev/null) in
+		*/libcamera-0.7.1/*) echo "left running: $(tr '\0' ' ' < $p/cmdline 2>/dev/null)"; kill -9 ${p#/proc/} 2>/dev/null || true ;;
+		esac
+	done
+}
+
 run() { # DRIVER DIR: each test's result in DIR/DRIVER.res, its log in DIR/DRIVER-logs/
 	local name suite to sf vimc wd env cmd rc r t0
 	rm -rf $2/$1-logs; mkdir -p $2/$1-logs; : > $2/$1.res
@@ -78,6 +89,7 @@ run() { # DRIVER DIR: each test's result in DIR/DRIVER.res, its log in DIR/DRIVE
 		t0=$(uptime_s)
 		rc=0
 		(cd "$wd" && exec env $env timeout $((to * MULT)) $cmd) < /dev/null > "$2/$1-logs/$suite-$name.log" 2>&1 || rc=$?
+		leftovers >> "$2/$1-logs/$suite-$name.log"
 		case $rc in
 		0) r=PASS ;;
 		77) r=SKIP ;;
@@ -90,8 +102,8 @@ run() { # DRIVER DIR: each test's result in DIR/DRIVER.res, its log in DIR/DRIVE
 		[ $r != PASS ] || ! grep -q '^FAILED (' "$2/$1-logs/$suite-$name.log" || r=FAIL
 		echo "$suite/$name $r $rc $vimc $(awk -v a=$t0 -v b=$(uptime_s) 'BEGIN { printf "%.0f", b - a }')" >> $2/$1.res
 	done < $TESTS
-	unload $1
-	modprobe -r vivid
+	unload $1 || fail "$1 still in use after the tests: $(grep "^$1 " /proc/modules)"
+	unload vivid || fail "vivid still in use after the tests: $(grep "^vivid " /proc/modules)"
 	echo "$1: $(grep -c . $2/$1.res) tests: $(cut -d' ' -f2 $2/$1.res | sort | uniq -c | awk '{printf "%s %s ", $1, $2}')"
 }
 
