@@ -102,8 +102,10 @@ run() { # DRIVER DIR: each test's result in DIR/DRIVER.res, its log in DIR/DRIVE
 		[ $r != PASS ] || ! grep -q '^FAILED (' "$2/$1-logs/$suite-$name.log" || r=FAIL
 		echo "$suite/$name $r $rc $vimc $(awk -v a=$t0 -v b=$(uptime_s) 'BEGIN { printf "%.0f", b - a }')" >> $2/$1.res
 	done < $TESTS
-	unload $1 || fail "$1 still in use after the tests: $(grep "^$1 " /proc/modules)"
-	unload vivid || fail "vivid still in use after the tests: $(grep "^vivid " /proc/modules)"
+	# vivid alone first (modprobe -r would also try the media modules
+	# the driver still holds), then the driver with them.
+	rmmod vivid || fail "vivid still in use after the tests: $(grep "^vivid " /proc/modules)"
+	unload $1 || fail "$1 or its media modules still in use after the tests: $(grep -E "^($1|videobuf2|v4l2|videodev|mc) " /proc/modules)"
 	echo "$1: $(grep -c . $2/$1.res) tests: $(cut -d' ' -f2 $2/$1.res | sort | uniq -c | awk '{printf "%s %s ", $1, $2}')"
 }
 
