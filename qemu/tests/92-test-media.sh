@@ -94,6 +94,8 @@ both() { # DRIVER DIR: the run as shipped (DIR/shipped.log) and the one compared
 		cp $2/shipped.log $2/test-media.log
 	fi
 }
+# leaks LOG: the objects test-media's own kmemleak check listed.
+leaks() { sed -n '/^kmemleak results for vimc:/,/^end of kmemleak results/p' "$1" | grep -c '^unreferenced object' || true; }
 rm -rf /tmp/rs-tm; mkdir /tmp/rs-tm
 rs=/tmp/rs-tm/test-media.log
 if no_c_vimc; then
@@ -102,8 +104,7 @@ if no_c_vimc; then
 	echo "vimc_rs alone: $(grep '^Grand Total for vimc' $rs | tail -1); $(grep '^Final Summary' $rs)"
 	grep -q '^Grand Total for vimc device' $rs || fail "test-media ran no v4l2-compliance on vimc_rs: $(grep '^FAIL' $rs)"
 	check "test-media fails nothing on vimc_rs alone" grep -q '^Final Summary: .*, Failed: 0,' $rs
-	leaks=$(sed -n '/^kmemleak results for vimc:/,/^end of kmemleak results/p' $rs | grep -c '^unreferenced object' || true)
-	check "test-media: its kmemleak check finds nothing after vimc_rs" [ "$leaks" = 0 ]
+	check "test-media: its kmemleak check finds nothing after vimc_rs" [ "$(leaks $rs)" = 0 ]
 	exit 0
 fi
 c_side() { both vimc $C; }
@@ -150,7 +151,6 @@ fi
 tp ok "test-media: the same $(grep -c . /tmp/tm-rs.fail) v4l2-compliance failures"
 check "test-media: the same Final Summary" [ "$(grep '^Final Summary' $c)" = "$(grep '^Final Summary' $rs)" ]
 # Its own kmemleak check: nothing between its markers.
-leaks() { sed -n '/^kmemleak results for vimc:/,/^end of kmemleak results/p' "$1" | grep -c '^unreferenced object' || true; }
 [ "$(leaks $c)" = 0 ] || echo "C vimc: test-media's kmemleak check found $(leaks $c) objects"
 check "test-media: its kmemleak check finds nothing after vimc_rs" [ "$(leaks $rs)" = 0 ]
 # Everything else it printed: media-ctl and v4l2-ctl after the rebind, the
