@@ -29,7 +29,7 @@ export LIBCLANG_PATH := $(shell KERNEL=$(KERNEL) bash -c '$(toolvars) echo "$$LI
 PHASE := scripts/phase
 
 .PHONY: all deps kernel modules modules-only guest run check check-one check-quick test bench rustfmt rustfmt-check \
-	clippy rust-analyzer clean stress check-kobject check-suites
+	clippy layers-check rust-analyzer clean stress check-kobject check-suites
 
 all: modules
 
@@ -134,6 +134,11 @@ rustfmt-check:
 
 clippy:
 	@$(MAKE) --no-print-directory modules-only CLIPPY=1
+
+# Imports run one way: drivers' modules down their order, the layer never
+# into a driver, pixel/ into nothing of the kernel.
+layers-check:
+	@python3 scripts/check-layers.py $(CURDIR)
 
 rust-analyzer: kernel
 	@$(MAKE) -s -C $(KDIR) $(KVARS) rust-analyzer

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! async_debugfs: shows v4l2-async's subdev and notifier lists in debugfs,
-//! on an unpatched kernel (see `media/v4l2_async.rs` for how).
+//! on an unpatched kernel (see `media/introspect/v4l2_async.rs` for how).
 //!
 //! Files under `/sys/kernel/debug/async_debugfs/`, one line per entry,
 //! space-separated `key=value` fields (values never contain spaces: in names
@@ -29,18 +29,23 @@
 //! registered as the module goes (its name is still readable then), and
 //! `stale` names it by that name even once its memory is gone.
 
-// Only the parts of the media layer this module uses, so that it does not
-// link against (and pin) videobuf2 or the pattern generator.
+// The parts of the layer (media/README.md) this module uses: none of
+// mc/ or v4l2/, so that it does not link against (and pin) the media core,
+// videobuf2 or the pattern generator.
 #[allow(dead_code)]
 #[path = "../media"]
 mod media {
     pub(crate) mod bindings;
-    pub(crate) mod debugfs;
-    pub(crate) mod ksyms;
-    pub(crate) mod module_watch;
-    pub(crate) mod nofault;
-    pub(crate) mod params;
-    pub(crate) mod v4l2_async;
+    pub(crate) mod kcompat {
+        pub(crate) mod debugfs;
+        pub(crate) mod params;
+    }
+    pub(crate) mod introspect {
+        pub(crate) mod ksyms;
+        pub(crate) mod module_watch;
+        pub(crate) mod nofault;
+        pub(crate) mod v4l2_async;
+    }
     include!("../media/common.rs");
 }
 
@@ -52,13 +57,15 @@ use kernel::{
     sync::{Arc, Mutex},
 };
 use media::{
-    debugfs::{self, SeqWriter, Show},
-    module_watch::{GoingModule, ModuleWatch, OnGoing},
-    v4l2_async::{AsyncLists, Fwnode, Match, NotifierOwner, Slot, MAX_ENTRIES, SD_NAME_LEN},
+    introspect::{
+        module_watch::{GoingModule, ModuleWatch, OnGoing},
+        v4l2_async::{AsyncLists, Fwnode, Match, NotifierOwner, Slot, MAX_ENTRIES, SD_NAME_LEN},
+    },
+    kcompat::debugfs::{self, SeqWriter, Show},
     HashedPtr,
 };
 
-media::params::module_with_params! {
+media::kcompat::params::module_with_params! {
     type: AsyncDebugfs,
     name: "async_debugfs",
     authors: ["vimc-rs developers"],
@@ -339,7 +346,7 @@ impl Shared {
         f(leaks
             .iter()
             .find(|l| l.sd == sd)
-            .and_then(|l| media::nofault::cstr_in(&l.name)))
+            .and_then(|l| media::introspect::nofault::cstr_in(&l.name)))
     }
 }
 

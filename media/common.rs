@@ -3,14 +3,6 @@
 // Items of the layer's root module, shared by every subset of the layer a
 // module compiles (`include!`d, so they sit at the root).
 
-/// A continuous frame size range, for the frame size enumerations.
-pub(crate) struct FrameSizes {
-    /// Smallest and largest width.
-    pub(crate) width: (u32, u32),
-    /// Smallest and largest height.
-    pub(crate) height: (u32, u32),
-}
-
 /// A callback's result as the C int it returns: 0 or a negative errno.
 pub(crate) fn to_c_int(r: kernel::error::Result) -> kernel::ffi::c_int {
     kernel::error::from_result(|| r.map(|()| 0))
@@ -37,7 +29,7 @@ impl core::fmt::Display for HashedPtr {
         // SAFETY: `buf` is writable for its length; only the value of the
         // address is used, never what it points to.
         let n = unsafe {
-            bindings::rust_helper_hashed_ptr(
+            bindings::vimc_rs_hashed_ptr(
                 buf.as_mut_ptr().cast(),
                 buf.len() as kernel::ffi::c_ulong,
                 self.0 as kernel::ffi::c_ulong,

@@ -30,7 +30,7 @@
  * an address a kprobe reports. The caller keeps the result valid by
  * depending on @mod_name (linking against an export of it).
  */
-unsigned long rust_helper_module_symbol(struct module *self, const char *mod_name,
+unsigned long vimc_rs_module_symbol(struct module *self, const char *mod_name,
 					const char *sym)
 {
 	struct list_head *pos;
@@ -64,7 +64,7 @@ unsigned long rust_helper_module_symbol(struct module *self, const char *mod_nam
 
 /* The kernel's hashed form of an address ("%p"): it tells objects apart
  * within a boot without showing where they are. */
-int rust_helper_hashed_ptr(char *buf, unsigned long len, unsigned long p)
+int vimc_rs_hashed_ptr(char *buf, unsigned long len, unsigned long p)
 {
 	return scnprintf(buf, len, "%p", (void *)p);
 }
@@ -107,15 +107,15 @@ struct vimc_rs_swnode {
  * Only compares @ops with the ops tables' addresses: nothing is read
  * through it (software_node_ops is static: is_software_node() compares for
  * us, given a fwnode_handle of our own that holds @ops). Nothing is
- * called through a node: a list entry's node may be freed (issue 30).
+ * called through a node: a list entry's node may be freed.
  */
-bool rust_helper_fwnode_layout(unsigned long ops, struct rust_helper_fwnode_layout *l)
+bool vimc_rs_fwnode_layout(unsigned long ops, struct vimc_rs_fwnode_layout *l)
 {
 	struct fwnode_handle probe = { .ops = (const struct fwnode_operations *)ops };
 
 	if (is_software_node(&probe)) {
 #ifdef VIMC_RS_SWNODE_KNOWN
-		*l = (struct rust_helper_fwnode_layout){
+		*l = (struct vimc_rs_fwnode_layout){
 			.fwnode = offsetof(struct vimc_rs_swnode, fwnode),
 			.name = offsetof(struct vimc_rs_swnode, kobj.name),
 			.parent = offsetof(struct vimc_rs_swnode, parent),
@@ -127,7 +127,7 @@ bool rust_helper_fwnode_layout(unsigned long ops, struct rust_helper_fwnode_layo
 	}
 #ifdef CONFIG_OF
 	if (probe.ops == &of_fwnode_ops) {
-		*l = (struct rust_helper_fwnode_layout){
+		*l = (struct vimc_rs_fwnode_layout){
 			.fwnode = offsetof(struct device_node, fwnode),
 			.name = offsetof(struct device_node, full_name),
 			.parent = offsetof(struct device_node, parent),
@@ -152,11 +152,11 @@ bool rust_helper_virt_addr_valid(unsigned long addr)
 }
 
 /*
- * Reads for media/nofault.rs: memory that may be freed or unmapped. KASAN
+ * Reads for media/introspect/nofault.rs: memory that may be freed or unmapped. KASAN
  * would report a read of a freed object; here that read is the point (the
  * caller validates what it got), so its reports are off for this task.
  */
-long rust_helper_read_nofault(void *dst, unsigned long src, unsigned long len)
+long vimc_rs_read_nofault(void *dst, unsigned long src, unsigned long len)
 {
 	long ret;
 
@@ -171,14 +171,14 @@ long rust_helper_read_nofault(void *dst, unsigned long src, unsigned long len)
  * string that ends before an unmapped page must still be read), stopping
  * at the NUL. Returns the bytes copied, NUL included, or -EFAULT.
  */
-long rust_helper_read_str_nofault(char *dst, unsigned long src, long len)
+long vimc_rs_read_str_nofault(char *dst, unsigned long src, long len)
 {
 	long i = 0, n;
 	char *nul;
 
 	while (i < len) {
 		n = min_t(long, len - i, PAGE_SIZE - ((src + i) & ~PAGE_MASK));
-		if (rust_helper_read_nofault(dst + i, src + i, n))
+		if (vimc_rs_read_nofault(dst + i, src + i, n))
 			return -EFAULT;
 		nul = memchr(dst + i, 0, n);
 		if (nul)
@@ -194,7 +194,7 @@ long rust_helper_read_str_nofault(char *dst, unsigned long src, long len)
  * first k, a negative one none. A shadow that cannot be read (a module's,
  * freed with it) counts as poisoned.
  */
-bool rust_helper_kasan_poisoned(unsigned long addr, unsigned long len)
+bool vimc_rs_kasan_poisoned(unsigned long addr, unsigned long len)
 {
 #ifdef CONFIG_KASAN_GENERIC
 #define GRANULE (1UL << KASAN_SHADOW_SCALE_SHIFT)
@@ -223,7 +223,7 @@ bool rust_helper_kasan_poisoned(unsigned long addr, unsigned long len)
  * freed only after a grace period that follows its removal from the
  * lookup's tree.
  */
-int rust_helper_sprint_symbol(char *buf, unsigned long addr)
+int vimc_rs_sprint_symbol(char *buf, unsigned long addr)
 {
 	int ret;
 

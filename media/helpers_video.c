@@ -69,7 +69,7 @@ int rust_helper_v4l2_ctrl_handler_init(struct v4l2_ctrl_handler *hdl, unsigned i
  * v4l2_ctrl_find() for a caller that holds the handler's lock (which
  * v4l2_ctrl_find() takes): the handler's own controls, by id.
  */
-struct v4l2_ctrl *rust_helper_v4l2_ctrl_find_locked(struct v4l2_ctrl_handler *hdl, u32 id)
+struct v4l2_ctrl *vimc_rs_v4l2_ctrl_find_locked(struct v4l2_ctrl_handler *hdl, u32 id)
 {
 	struct v4l2_ctrl *ctrl;
 
@@ -121,25 +121,30 @@ struct task_struct *rust_helper_kthread_create(int (*fn)(void *), void *data, co
 	return kthread_create(fn, data, "%s", name);
 }
 
-/* vimc_sensor_tpg_s_format(): the same calls in the same order. */
-void rust_helper_tpg_s_format(struct tpg_data *tpg, unsigned int width, unsigned int height,
+/* vimc_sensor_tpg_s_format(): the same calls in the same order (the
+ * tpg_s_* setters are static inlines of tpg.h), but it says whether the
+ * generator knows the fourcc, which C vimc does not ask. */
+bool vimc_rs_tpg_s_format(struct tpg_data *tpg, unsigned int width, unsigned int height,
 			      unsigned int field, unsigned int bytesperline, unsigned int fourcc,
 			      unsigned int colorspace, unsigned int ycbcr_enc,
 			      unsigned int quantization, unsigned int xfer_func)
 {
+	bool known;
+
 	tpg_reset_source(tpg, width, height, field);
 	tpg_s_bytesperline(tpg, 0, bytesperline);
 	tpg_s_buf_height(tpg, height);
-	tpg_s_fourcc(tpg, fourcc);
+	known = tpg_s_fourcc(tpg, fourcc);
 	tpg_s_field(tpg, field, false);
 	tpg_s_colorspace(tpg, colorspace);
 	tpg_s_ycbcr_enc(tpg, ycbcr_enc);
 	tpg_s_quantization(tpg, quantization);
 	tpg_s_xfer_func(tpg, xfer_func);
+	return known;
 }
 
 /* Each setter is a no-op when the value does not change. */
-void rust_helper_tpg_s_controls(struct tpg_data *tpg, unsigned int pattern, bool hflip,
+void vimc_rs_tpg_s_controls(struct tpg_data *tpg, unsigned int pattern, bool hflip,
 				bool vflip, unsigned char brightness, unsigned char contrast,
 				short hue, unsigned char saturation)
 {
@@ -167,7 +172,7 @@ static void failed_node_dev_release(struct device *dev)
  * delayed under DEBUG_KOBJECT_RELEASE), and this returns true; otherwise
  * the caller frees it now.
  */
-bool rust_helper_video_register_failed(struct video_device *vdev,
+bool vimc_rs_video_register_failed(struct video_device *vdev,
 				       void (*free)(struct video_device *))
 {
 	if (!vdev->dev.kobj.name)
@@ -204,7 +209,8 @@ static void detach_intf(struct media_intf_devnode *devnode)
 	mutex_unlock(&mdev->graph_mutex);
 }
 
-void rust_helper_video_device_detach_media(struct video_device *vdev)
+/* The node's entity and interface out of the media device (detach_intf()). */
+void vimc_rs_video_device_detach_media(struct video_device *vdev)
 {
 	media_device_unregister_entity(&vdev->entity);
 	detach_intf(vdev->intf_devnode);
@@ -216,7 +222,7 @@ void rust_helper_video_device_detach_media(struct video_device *vdev)
  * node unregistered, the entity taken out of the media device) and it then
  * follows sd->entity.graph_obj.mdev, NULL by then (C vimc oopses there).
  * Our subdev nodes open under subdev_node_lock, checking registration again,
- * and are unregistered under it: once rust_helper_unregister_subdev_node()
+ * and are unregistered under it: once vimc_rs_unregister_subdev_node()
  * returns, no open is past that check, and every later one gets -ENODEV.
  */
 static DEFINE_MUTEX(subdev_node_lock);
@@ -235,7 +241,7 @@ static int subdev_node_open(struct file *file)
 	return ret;
 }
 
-void rust_helper_unregister_subdev_node(struct video_device *vdev)
+void vimc_rs_unregister_subdev_node(struct video_device *vdev)
 {
 	mutex_lock(&subdev_node_lock);
 	video_unregister_device(vdev);
@@ -251,7 +257,7 @@ void rust_helper_unregister_subdev_node(struct video_device *vdev)
  * unregisters only this node. @vdev is the caller's zeroed node memory,
  * which @release frees; @fops is the core's v4l2_subdev_fops, which videodev
  * does not export; @release must not touch sd->devnode (the caller clears it
- * when it unregisters the node, with rust_helper_unregister_subdev_node()).
+ * when it unregisters the node, with vimc_rs_unregister_subdev_node()).
  * *@released says whether @release will run (at once or later); if not,
  * after a failure, the caller frees @vdev. The node's fops are @fops with
  * subdev_node_open().
@@ -261,7 +267,7 @@ void rust_helper_unregister_subdev_node(struct video_device *vdev)
  * (libcamera's camera ids, v4l2-ctl's media info), and a subdev bound
  * through v4l2-async belongs to a device that has no media device.
  */
-int rust_helper_register_subdev_node(struct v4l2_subdev *sd, struct video_device *vdev,
+int vimc_rs_register_subdev_node(struct v4l2_subdev *sd, struct video_device *vdev,
 				     const struct v4l2_file_operations *fops,
 				     void (*release)(struct video_device *),
 				     bool *released)
@@ -292,7 +298,7 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd, struct video_device
 	err = __video_register_device(vdev, VFL_TYPE_SUBDEV, -1, 1, sd->owner);
 	if (err < 0) {
 		sd->devnode = NULL;
-		*released = rust_helper_video_register_failed(vdev, release);
+		*released = vimc_rs_video_register_failed(vdev, release);
 		return err;
 	}
 	/* From here on, the node's release cleans up. */
@@ -303,7 +309,7 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd, struct video_device
 		/* Registered but not in the graph: the core's release must not
 		 * remove the interface it does not have (it skips M2M nodes). */
 		vdev->vfl_dir = VFL_DIR_M2M;
-		rust_helper_unregister_subdev_node(vdev);
+		vimc_rs_unregister_subdev_node(vdev);
 		sd->devnode = NULL;
 		return -ENOMEM;
 	}
@@ -318,14 +324,19 @@ int rust_helper_register_subdev_node(struct v4l2_subdev *sd, struct video_device
 		 * the list. It finds graph_obj.mdev NULL and only frees.
 		 */
 		detach_intf(vdev->intf_devnode);
-		rust_helper_unregister_subdev_node(vdev);
+		vimc_rs_unregister_subdev_node(vdev);
 		sd->devnode = NULL;
 		return -ENOMEM;
 	}
 	return 0;
 }
 
-void rust_helper_media_set_complete(struct media_device *mdev, bool *complete, bool value)
+/*
+ * Under the media device's graph_mutex, which
+ * vimc_rs_video_device_pipeline_start() reads *@complete under: a C mutex
+ * inside a C struct, which the layer has no Rust guard for.
+ */
+void vimc_rs_media_set_complete(struct media_device *mdev, bool *complete, bool value)
 {
 	mutex_lock(&mdev->graph_mutex);
 	WRITE_ONCE(*complete, value);
@@ -334,7 +345,7 @@ void rust_helper_media_set_complete(struct media_device *mdev, bool *complete, b
 
 /*
  * video_device_pipeline_start() on @mdev, only while its graph is complete
- * (*@complete, written under graph_mutex by rust_helper_media_set_complete()):
+ * (*@complete, written under graph_mutex by vimc_rs_media_set_complete()):
  * a node registers, and can stream, as its entity joins the graph, before
  * the links that follow it; media_create_pad_link() takes no graph_mutex and
  * puts each link on its entity's list before setting its ends, and
@@ -348,7 +359,7 @@ void rust_helper_media_set_complete(struct media_device *mdev, bool *complete, b
  * warning must not be one syscall away (panic_on_warn). Same error, checked
  * under the graph mutex the start takes.
  */
-int rust_helper_video_device_pipeline_start(struct video_device *vdev,
+int vimc_rs_video_device_pipeline_start(struct video_device *vdev,
 					    struct media_pipeline *pipe,
 					    struct media_device *mdev,
 					    const bool *complete)
@@ -374,7 +385,7 @@ int rust_helper_video_device_pipeline_start(struct video_device *vdev,
 }
 
 /*
- * Objects that this module's code frees (media/releases.rs). A release may
+ * Objects that this module's code frees (media/kcompat/releases.rs). A release may
  * run after the module's exit began; the exit waits for the count to reach
  * zero, then for every releaser to have left this module's text: after its
  * count-down a releaser still runs here (the rest of its release: the
@@ -395,12 +406,12 @@ int rust_helper_video_device_pipeline_start(struct video_device *vdev,
 static atomic_t module_objects = ATOMIC_INIT(0);
 static DECLARE_WAIT_QUEUE_HEAD(module_objects_wq);
 
-void rust_helper_module_object_new(void)
+void vimc_rs_module_object_new(void)
 {
 	atomic_inc(&module_objects);
 }
 
-void rust_helper_module_object_gone(void)
+void vimc_rs_module_object_gone(void)
 {
 	rcu_read_lock();
 	if (atomic_dec_and_test(&module_objects))
@@ -408,7 +419,7 @@ void rust_helper_module_object_gone(void)
 	rcu_read_unlock();
 }
 
-void rust_helper_module_objects_wait(void)
+void vimc_rs_module_objects_wait(void)
 {
 	while (!wait_event_timeout(module_objects_wq, !atomic_read(&module_objects), 10 * HZ))
 		pr_warn("%s: waiting for the release of %d objects\n", KBUILD_MODNAME,

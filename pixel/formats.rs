@@ -3,7 +3,9 @@
 //! Format tables and format negotiation of vimc, as pure data and
 //! functions: no kernel types, so the host crate tests them too.
 
-pub use super::v4l2::{color, field, mbus, pix, Colorimetry, MbusFormat, PixFormat, Rect};
+pub use super::v4l2::{
+    color, field, mbus, pix, Colorimetry, FrameSizes, MbusFormat, PixFormat, Rect,
+};
 
 /// Frame size limits of every vimc entity.
 pub const MIN_WIDTH: u32 = 16;
@@ -13,6 +15,12 @@ pub const MAX_WIDTH: u32 = 4096;
 pub const MIN_HEIGHT: u32 = 16;
 /// See [`MIN_WIDTH`].
 pub const MAX_HEIGHT: u32 = 2160;
+
+/// The frame size range every vimc pad accepts.
+pub const FRAME_SIZES: FrameSizes = FrameSizes {
+    width: (MIN_WIDTH, MAX_WIDTH),
+    height: (MIN_HEIGHT, MAX_HEIGHT),
+};
 
 /// A pixel format and the bus codes that carry it.
 pub struct PixMap {
@@ -269,6 +277,50 @@ pub mod sensor {
             f.field = DEFAULT.field;
         }
         f.color.clamp();
+    }
+
+    /// C vimc's sensor timing (7.x): a fixed pixel rate and horizontal
+    /// blanking, and a vertical blanking that the active format resets to give
+    /// 30 fps up to 1920x1080 and 10 fps above; the streamer paces frames by
+    /// them.
+    pub mod timing {
+        pub const PIXEL_RATE: i64 = 160_000_000;
+        pub const HBLANK: i64 = 800;
+        pub const VBLANK_MIN: i64 = 4;
+        pub const VBLANK_MAX: i64 = 65535;
+        pub const VBLANK_STEP: u64 = 1;
+        /// 30 fps at 640x480.
+        pub const VBLANK_DEFAULT: i64 = 3223;
+        /// Frames up to this many pixels get 30 fps, larger ones 10.
+        pub const PIXELS_THRESHOLD_30FPS: u32 = 1920 * 1080;
+
+        /// The vertical blanking for a `width` x `height` frame
+        /// (`vimc_calc_vblank()`).
+        pub fn vblank(width: u32, height: u32) -> i64 {
+            let hts = width + HBLANK as u32;
+            let fps = if width * height <= PIXELS_THRESHOLD_30FPS {
+                30
+            } else {
+                10
+            };
+            // `hts` is at least HBLANK: never zero. As a `NonZeroU64` the
+            // division has no panic path (7.3's objtool does not know
+            // `panic_const_div_by_zero` returns never).
+            let vts = core::num::NonZeroU64::new(u64::from(fps * hts))
+                .map_or(0, |d| PIXEL_RATE as u64 / d);
+            if vts > u64::from(height) {
+                (vts - u64::from(height)).clamp(VBLANK_MIN as u64, VBLANK_MAX as u64) as i64
+            } else {
+                VBLANK_MIN
+            }
+        }
+
+        /// The frame interval in nanoseconds (`vimc_sensor_update_frame_timing()`).
+        pub fn interval_ns(width: u32, height: u32, vblank: i32) -> u64 {
+            let hts = u64::from(width) + HBLANK as u64;
+            let vts = u64::from(height) + vblank as u64;
+            hts * vts * 1_000_000_000 / PIXEL_RATE as u64
+        }
     }
 }
 

@@ -9,4 +9,6 @@
 pub mod formats;
 pub mod frames;
 pub mod graph;
+// The layer's V4L2 value types, pure code too.
+#[path = "../media/v4l2/types.rs"]
 pub mod v4l2;

@@ -3,19 +3,37 @@
 //! Capture entity: a video node with one sink pad.
 
 use crate::{
+    device::{VimcShared, BUS_INFO},
+    entity::{InitialFormat, Kind},
     formats::{self, MbusFormat, PixFormat},
-    kinds::Format,
-    media::{
+    media::v4l2::{
         async_graph::Bound,
-        v4l2_device::Graph,
+        graph::Build,
+        subdev,
+        types::FrameSizes,
         video_device::{self, Caps, StreamStart},
-        FrameSizes,
     },
-    streamer, VimcShared,
+    streamer::{self, Streaming},
 };
 use kernel::{c_str, prelude::*};
 
-pub(crate) struct Capture;
+/// The capture kind.
+pub(crate) const KIND: Kind = Kind {
+    name: b"capture",
+    // Its video node's one pad.
+    pads: &[subdev::pad::SINK],
+    format: InitialFormat::of_pix(&PixFormat::DEFAULT),
+    code_ok: |p| formats::by_pixelformat(p).is_some(),
+    node: true,
+    add,
+    stage: None,
+};
+
+/// A capture node.
+pub(crate) struct Capture {
+    /// Its device's way to put a stream together.
+    streaming: Streaming,
+}
 
 #[vtable]
 impl video_device::Driver for Capture {
@@ -28,7 +46,7 @@ impl video_device::Driver for Capture {
         Caps {
             driver: c_str!("vimc"),
             card: c_str!("vimc"),
-            bus_info: crate::BUS_INFO,
+            bus_info: BUS_INFO,
         }
     }
 
@@ -60,7 +78,7 @@ impl video_device::Driver for Capture {
     }
 
     fn frame_sizes(&self, pixelformat: u32) -> Option<FrameSizes> {
-        formats::by_pixelformat(pixelformat).map(|_| crate::sensor::FRAME_SIZES)
+        formats::by_pixelformat(pixelformat).map(|_| formats::FRAME_SIZES)
     }
 
     fn start_streaming(
@@ -68,7 +86,7 @@ impl video_device::Driver for Capture {
         _state: &PixFormat,
         ctx: StreamStart<'_>,
     ) -> Result<streamer::Stream> {
-        streamer::start(ctx)
+        streamer::start(ctx, &self.streaming)
     }
 
     /// `vimc_vdev_link_validate()`: the link must carry the node's size and
@@ -84,12 +102,13 @@ impl video_device::Driver for Capture {
 }
 
 /// Adds a capture node called `name`, starting with `format`.
-pub(crate) fn add(
-    reg: &mut Graph<'_, VimcShared>,
+fn add(
+    reg: &mut Build<'_, VimcShared>,
     name: &CStr,
-    format: Option<&Format>,
+    format: Option<&InitialFormat>,
     _bound: &[Bound<'_>],
 ) -> Result<usize> {
     let format = format.ok_or(EINVAL)?.pix();
-    reg.add_video(name, Capture, format)
+    let streaming = reg.data().streaming;
+    reg.add_video(name, Capture { streaming }, format)
 }

@@ -20,16 +20,19 @@
 //! [`Topology`] from it (a snapshot), checks it and registers it.
 
 use crate::{
-    kinds::{self, Format, Kind},
+    device::{media_info, VimcShared},
+    entity::{InitialFormat, Kind},
+    kinds,
     media::{
         bindings,
         compat::{cstr_bytes, fmt, kvec_remove},
-        configfs::{self, configfs_attrs, AttributeOperations, Group, GroupOperations},
-        platform, v4l2_device,
+        kcompat::{
+            configfs::{self, configfs_attrs, AttributeOperations, Group, GroupOperations},
+            platform,
+        },
+        v4l2::{device as v4l2_device, graph::Graph},
     },
-    media_info,
     topology::{Topology, ENABLED, IMMUTABLE},
-    VimcShared,
 };
 use core::{
     fmt::Write,
@@ -55,13 +58,16 @@ const NAME_MAX: usize = 31;
 pub(crate) struct Root {
     /// The instance number of the next device's platform device.
     next_id: AtomicI32,
+    /// What each device's entities share.
+    device_data: VimcShared,
 }
 
 impl Root {
-    pub(crate) fn new() -> impl PinInit<Self, Error> {
+    fn new(device_data: VimcShared) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             // vimc.0 is C vimc's device; ours are vimc_rs.N from 1.
             next_id: AtomicI32::new(1),
+            device_data,
         })
     }
 }
@@ -69,15 +75,16 @@ impl Root {
 /// The registration of `/sys/kernel/config/vimc_rs`.
 pub(crate) type Subsystem = configfs::Subsystem<Root>;
 
-/// The subsystem, for the module to keep.
-pub(crate) fn subsystem() -> impl PinInit<Subsystem, Error> {
+/// The subsystem, for the module to keep; its devices' entities share
+/// `device_data`.
+pub(crate) fn subsystem(device_data: VimcShared) -> impl PinInit<Subsystem, Error> {
     let item_type = configfs_attrs! {
         container: configfs::Subsystem<Root>,
         data: Root,
         child: DeviceDir,
         attributes: [],
     };
-    configfs::Subsystem::new(c_str!("vimc_rs"), item_type, Root::new())
+    configfs::Subsystem::new(c_str!("vimc_rs"), item_type, Root::new(device_data))
 }
 
 #[vtable]
@@ -101,6 +108,7 @@ impl GroupOperations for Root {
                     live: None,
                 }),
                 id,
+                device_data: self.device_data,
             }),
             GFP_KERNEL,
         )?;
@@ -118,7 +126,7 @@ enum What {
     Entity {
         name: CString,
         kind: &'static Kind,
-        format: Option<Format>,
+        format: Option<InitialFormat>,
     },
     Link {
         source: Option<(CString, u16)>,
@@ -141,7 +149,7 @@ struct Entry {
 struct Live {
     // Field order is drop order: the graph, then its v4l2_device, then the
     // platform device both hang on.
-    _graph: v4l2_device::Registration<VimcShared>,
+    _graph: Graph<VimcShared>,
     _device: v4l2_device::Device<VimcShared>,
     _pdev: platform::DeviceRegistration,
 }
@@ -159,6 +167,8 @@ pub(crate) struct Shared {
     state: Mutex<State>,
     /// The platform device's instance number.
     id: i32,
+    /// What its entities share, once it is enabled.
+    device_data: VimcShared,
 }
 
 /// A device directory's data.
@@ -314,7 +324,7 @@ impl Shared {
         let device = v4l2_device::Device::new(
             &pdev.device(),
             &media_info(None),
-            VimcShared,
+            self.device_data,
             &crate::media::THIS_MODULE,
         )?;
         let graph = topology.register(&device)?;

@@ -2,7 +2,7 @@
 
 //! vimc's own control ids and the control values entities keep.
 
-use crate::media::ctrls::Def;
+use crate::media::v4l2::ctrls::Def;
 use core::sync::atomic::{AtomicI32, Ordering};
 use kernel::{c_str, prelude::*, sync::Arc};
 

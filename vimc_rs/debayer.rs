@@ -5,20 +5,21 @@
 
 use crate::{
     controls::{self, Values},
+    device::VimcShared,
+    entity::{InitialFormat, Kind},
     formats::{self, debayer, MbusFormat},
     frames,
-    kinds::Format,
     media::{
-        async_graph::Bound,
-        ctrls::Def,
-        pipeline::SubdevRef,
-        subdev::{self, State, Which},
-        v4l2_device::Graph,
-        FrameSizes,
+        mc::pipeline::SubdevRef,
+        v4l2::{
+            async_graph::Bound,
+            ctrls::Def,
+            graph::Build,
+            subdev::{self, State, Which},
+            types::FrameSizes,
+        },
     },
-    sensor::FRAME_SIZES,
-    stage::{boxed, stage_frame, Stage, StageKind},
-    VimcShared,
+    stage::{boxed, stage_fn, stage_frame, Stage, StageKind},
 };
 use kernel::{alloc::VVec, c_str, prelude::*, sync::Arc};
 
@@ -65,7 +66,9 @@ impl subdev::Driver for Debayer {
     }
 
     fn frame_sizes(&self, pad: u32, code: u32) -> Option<FrameSizes> {
-        debayer::codes(pad).contains(&code).then_some(FRAME_SIZES)
+        debayer::codes(pad)
+            .contains(&code)
+            .then_some(formats::FRAME_SIZES)
     }
 
     fn set_fmt(
@@ -135,11 +138,22 @@ impl Stage for DebayerStage {
     }
 }
 
+/// The debayer kind.
+pub(crate) const KIND: Kind = Kind {
+    name: b"debayer",
+    pads: <Debayer as subdev::Driver>::PADS,
+    format: InitialFormat::of(&formats::debayer::SINK_DEFAULT),
+    code_ok: |c| formats::debayer::SINK_CODES.contains(&c),
+    node: false,
+    add,
+    stage: Some(stage_fn::<Debayer>),
+};
+
 /// Adds a debayer called `name`.
-pub(crate) fn add(
-    reg: &mut Graph<'_, VimcShared>,
+fn add(
+    reg: &mut Build<'_, VimcShared>,
     name: &CStr,
-    format: Option<&Format>,
+    format: Option<&InitialFormat>,
     _bound: &[Bound<'_>],
 ) -> Result<usize> {
     let ctrls = Values::new(CONTROLS)?;

@@ -4,14 +4,14 @@
 
 use crate::{
     controls::Values,
-    kinds::Format,
-    media::{
+    device::VimcShared,
+    entity::{InitialFormat, Kind},
+    media::v4l2::{
         async_graph::Bound,
         ctrls::{cid, Def},
+        graph::Build,
         subdev,
-        v4l2_device::Graph,
     },
-    VimcShared,
 };
 use kernel::{prelude::*, sync::Arc};
 
@@ -38,11 +38,22 @@ impl subdev::Driver for Lens {
     }
 }
 
+/// The lens kind.
+pub(crate) const KIND: Kind = Kind {
+    name: b"lens",
+    pads: <Lens as subdev::Driver>::PADS,
+    format: None,
+    code_ok: |_| false,
+    node: false,
+    add,
+    stage: None,
+};
+
 /// Adds a lens called `name`.
-pub(crate) fn add(
-    reg: &mut Graph<'_, VimcShared>,
+fn add(
+    reg: &mut Build<'_, VimcShared>,
     name: &CStr,
-    _format: Option<&Format>,
+    _format: Option<&InitialFormat>,
     _bound: &[Bound<'_>],
 ) -> Result<usize> {
     let ctrls = Values::new(CONTROLS)?;

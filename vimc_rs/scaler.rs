@@ -4,19 +4,20 @@
 //! to its source (pad 1).
 
 use crate::{
+    device::VimcShared,
+    entity::{InitialFormat, Kind},
     formats::{self, scaler, MbusFormat, Rect},
     frames,
-    kinds::Format,
     media::{
-        async_graph::Bound,
-        pipeline::SubdevRef,
-        subdev::{self, target, State, Which},
-        v4l2_device::Graph,
-        FrameSizes,
+        mc::pipeline::SubdevRef,
+        v4l2::{
+            async_graph::Bound,
+            graph::Build,
+            subdev::{self, target, State, Which},
+            types::FrameSizes,
+        },
     },
-    sensor::FRAME_SIZES,
-    stage::{boxed, stage_frame, Stage, StageKind},
-    VimcShared,
+    stage::{boxed, stage_fn, stage_frame, Stage, StageKind},
 };
 use kernel::{alloc::VVec, prelude::*};
 
@@ -46,7 +47,7 @@ impl subdev::Driver for Scaler {
     }
 
     fn frame_sizes(&self, _pad: u32, code: u32) -> Option<FrameSizes> {
-        scaler::code_ok(code).then_some(FRAME_SIZES)
+        scaler::code_ok(code).then_some(formats::FRAME_SIZES)
     }
 
     fn set_fmt(
@@ -139,11 +140,22 @@ impl Stage for ScalerStage {
     }
 }
 
+/// The scaler kind.
+pub(crate) const KIND: Kind = Kind {
+    name: b"scaler",
+    pads: <Scaler as subdev::Driver>::PADS,
+    format: InitialFormat::of(&formats::scaler::DEFAULT),
+    code_ok: formats::scaler::code_ok,
+    node: false,
+    add,
+    stage: Some(stage_fn::<Scaler>),
+};
+
 /// Adds a scaler called `name`.
-pub(crate) fn add(
-    reg: &mut Graph<'_, VimcShared>,
+fn add(
+    reg: &mut Build<'_, VimcShared>,
     name: &CStr,
-    format: Option<&Format>,
+    format: Option<&InitialFormat>,
     _bound: &[Bound<'_>],
 ) -> Result<usize> {
     let format = format.ok_or(EINVAL)?.mbus();

@@ -4,25 +4,28 @@
 
 use crate::{
     controls::{self, Values},
+    device::VimcShared,
+    entity::{InitialFormat, Kind},
     formats::{self, sensor, MbusFormat},
-    kinds::Format,
     media::{
-        async_graph::Bound,
         compat::{cstr_bytes, fmt},
-        ctrls::{cid, Def, Menu, MenuStrings},
-        kthread::ktime_get_ns,
-        pipeline::SubdevRef,
-        platform,
-        subdev::AsyncRegistration,
-        subdev::{self, State, Which},
-        tpg::{Tpg, TpgControls, TpgFormat},
-        v4l2_device::Graph,
-        FrameSizes,
+        kcompat::{kthread::ktime_get_ns, platform},
+        mc::pipeline::SubdevRef,
+        v4l2::{
+            async_graph::Bound,
+            ctrls::{cid, Def, Menu, MenuStrings},
+            graph::Build,
+            subdev::{self, AsyncRegistration, State, Which},
+            tpg::{Tpg, TpgControls, TpgFormat},
+            types::FrameSizes,
+        },
     },
-    stage::{boxed, stage_frame, Stage, StageKind},
-    VimcShared,
+    stage::{boxed, stage_fn, stage_frame, Stage, StageKind},
 };
 use kernel::{alloc::VVec, c_str, prelude::*, sync::Arc};
+
+#[cfg(vimc_sensor_timing)]
+use crate::formats::sensor::timing;
 
 pub(crate) struct Sensor {
     ctrls: Arc<Values>,
@@ -103,55 +106,6 @@ const CONTROLS: &[Def] = &[
     },
 ];
 
-/// C vimc's sensor timing: a fixed pixel rate and horizontal blanking, and a
-/// vertical blanking that the active format resets to give 30 fps up to
-/// 1920x1080 and 10 fps above; the streamer paces frames by them.
-#[cfg(vimc_sensor_timing)]
-mod timing {
-    pub(super) const PIXEL_RATE: i64 = 160_000_000;
-    pub(super) const HBLANK: i64 = 800;
-    pub(super) const VBLANK_MIN: i64 = 4;
-    pub(super) const VBLANK_MAX: i64 = 65535;
-    pub(super) const VBLANK_STEP: u64 = 1;
-    /// 30 fps at 640x480.
-    pub(super) const VBLANK_DEFAULT: i64 = 3223;
-    const PIXELS_THRESHOLD_30FPS: u32 = 1920 * 1080;
-
-    /// The vertical blanking for a `width` x `height` frame
-    /// (`vimc_calc_vblank()`).
-    pub(super) fn vblank(width: u32, height: u32) -> i64 {
-        let hts = width + HBLANK as u32;
-        let fps = if width * height <= PIXELS_THRESHOLD_30FPS {
-            30
-        } else {
-            10
-        };
-        // `hts` is at least HBLANK: never zero. As a `NonZeroU64` the
-        // division has no panic path (7.3's objtool does not know
-        // `panic_const_div_by_zero` returns never).
-        let vts =
-            core::num::NonZeroU64::new(u64::from(fps * hts)).map_or(0, |d| PIXEL_RATE as u64 / d);
-        if vts > u64::from(height) {
-            (vts - u64::from(height)).clamp(VBLANK_MIN as u64, VBLANK_MAX as u64) as i64
-        } else {
-            VBLANK_MIN
-        }
-    }
-
-    /// The frame interval in nanoseconds (`vimc_sensor_update_frame_timing()`).
-    pub(super) fn interval_ns(width: u32, height: u32, vblank: i32) -> u64 {
-        let hts = u64::from(width) + HBLANK as u64;
-        let vts = u64::from(height) + vblank as u64;
-        hts * vts * 1_000_000_000 / PIXEL_RATE as u64
-    }
-}
-
-/// The frame size range every vimc pad accepts.
-pub(crate) const FRAME_SIZES: FrameSizes = FrameSizes {
-    width: (formats::MIN_WIDTH, formats::MAX_WIDTH),
-    height: (formats::MIN_HEIGHT, formats::MAX_HEIGHT),
-};
-
 #[vtable]
 impl subdev::Driver for Sensor {
     const FUNCTION: u32 = subdev::function::CAM_SENSOR;
@@ -172,7 +126,7 @@ impl subdev::Driver for Sensor {
     }
 
     fn frame_sizes(&self, _pad: u32, code: u32) -> Option<FrameSizes> {
-        sensor::frame_size_code_ok(code).then_some(FRAME_SIZES)
+        sensor::frame_size_code_ok(code).then_some(formats::FRAME_SIZES)
     }
 
     fn set_fmt(
@@ -317,7 +271,7 @@ impl Stage for SensorStage {
     fn frame_interval(&self) -> Option<u64> {
         let vblank = self.ctrls.get(cid::VBLANK);
         Some(
-            crate::media::kthread::nsecs_to_jiffies(timing::interval_ns(
+            crate::media::kcompat::kthread::nsecs_to_jiffies(timing::interval_ns(
                 self.size.0,
                 self.size.1,
                 vblank,
@@ -332,13 +286,24 @@ impl Stage for SensorStage {
     }
 }
 
+/// The sensor kind.
+pub(crate) const KIND: Kind = Kind {
+    name: b"sensor",
+    pads: <Sensor as subdev::Driver>::PADS,
+    format: InitialFormat::of(&formats::sensor::DEFAULT),
+    code_ok: formats::sensor::frame_size_code_ok,
+    node: false,
+    add,
+    stage: Some(stage_fn::<Sensor>),
+};
+
 /// Adds the sensor called `name`: the bound one of that name (C vimc's
 /// device, whose sensors are devices of their own), else a new one (a
 /// configfs device's).
-pub(crate) fn add(
-    reg: &mut Graph<'_, VimcShared>,
+fn add(
+    reg: &mut Build<'_, VimcShared>,
     name: &CStr,
-    format: Option<&Format>,
+    format: Option<&InitialFormat>,
     bound: &[Bound<'_>],
 ) -> Result<usize> {
     match bound

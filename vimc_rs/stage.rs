@@ -4,7 +4,7 @@
 //! streamer runs stages without knowing their kinds (`kinds.rs` lists the
 //! kinds that have one).
 
-use crate::media::{compat::kbox_unsize, pipeline::SubdevRef, subdev};
+use crate::media::{compat::kbox_unsize, mc::pipeline::SubdevRef, v4l2::subdev};
 use kernel::{alloc::VVec, prelude::*};
 
 /// One entity's work on each frame of a running stream, owned by the

@@ -8,21 +8,33 @@
 //! is taken per frame and nothing depends on an entity's lifetime.
 
 use crate::{
-    kinds,
     media::{
-        kthread::{self, Thread, Work},
-        pipeline::{Started, SubdevRef},
-        video_device::{Frames, StreamStart},
+        kcompat::kthread::{self, Thread, Work},
+        mc::pipeline::{Started, SubdevRef},
+        v4l2::video_device::{Frames, StreamStart},
     },
     stage::Stage,
 };
 use kernel::{c_str, prelude::*};
+
+/// How streams are put together, handed in by the device: the streamer
+/// knows stages, not the kinds that make them.
+#[derive(Clone, Copy)]
+pub(crate) struct Streaming {
+    /// The stage of one subdev upstream of a starting stream, by its kind;
+    /// -EINVAL for a subdev of no streaming kind.
+    pub(crate) stage_of: fn(&SubdevRef<'_>) -> Result<KBox<dyn Stage>>,
+    /// Stream as fast as buffers come back instead of at the sensor's
+    /// frame rate (the module's `free_run`, fixed at load).
+    pub(crate) free_run: bool,
+}
 
 /// What the thread owns.
 struct Streamer {
     /// Source first.
     stages: KVec<KBox<dyn Stage>>,
     frames: Frames,
+    free_run: bool,
 }
 
 impl Streamer {
@@ -71,7 +83,7 @@ impl Work for Streamer {
         // Read before the frame, as C vimc does.
         let interval = self.interval();
         let made = self.run_once();
-        if !crate::module_parameters::free_run.value() {
+        if !self.free_run {
             kthread::sleep_jiffies(interval);
         } else if made {
             // Free-running: as fast as buffers come back.
@@ -111,7 +123,7 @@ fn upstream<'a>(ctx: &StreamStart<'a>) -> Result<KVec<SubdevRef<'a>>> {
 }
 
 /// Starts the subdevs upstream of the node and the thread feeding it.
-pub(crate) fn start(ctx: StreamStart<'_>) -> Result<Stream> {
+pub(crate) fn start(ctx: StreamStart<'_>, how: &Streaming) -> Result<Stream> {
     let upstream = upstream(&ctx)?;
     // Nearest first, as C vimc's walk; `started` stops them on any error.
     let mut started = Started::new();
@@ -121,11 +133,12 @@ pub(crate) fn start(ctx: StreamStart<'_>) -> Result<Stream> {
     let mut stages = KVec::with_capacity(upstream.len(), GFP_KERNEL)?;
     // Source first; the nearest subdev is the last stage.
     for sd in upstream.iter().rev() {
-        stages.push(kinds::stage_of(sd)?, GFP_KERNEL)?;
+        stages.push((how.stage_of)(sd)?, GFP_KERNEL)?;
     }
     let streamer = Streamer {
         stages,
         frames: ctx.frames(),
+        free_run: how.free_run,
     };
     let thread = Thread::spawn(c_str!("vimc-streamer thread"), streamer)?;
     Ok(Stream {

@@ -5,15 +5,21 @@
 
 use crate::media::compat::fmt;
 use crate::{
+    capture, debayer,
+    device::VimcShared,
+    entity::{InitialFormat, Kind},
     graph::{self, End, GraphError, LinkDesc, PadDir, Side},
-    kinds::{self, Format, Kind},
+    lens,
     media::{
-        async_graph::Bound,
         compat::cstr_bytes,
-        subdev,
-        v4l2_device::{self, Builder, Graph, Registration},
+        v4l2::{
+            async_graph::Bound,
+            device as v4l2_device,
+            graph::{Build, Builder, Graph},
+            subdev,
+        },
     },
-    VimcShared,
+    scaler, sensor,
 };
 use kernel::{c_str, prelude::*, str::CString};
 
@@ -28,7 +34,7 @@ struct Entity {
     name: CString,
     kind: &'static Kind,
     /// Its initial format, if its kind has one.
-    format: Option<Format>,
+    format: Option<InitialFormat>,
 }
 
 /// A data link, between entities by their index in the topology.
@@ -82,7 +88,7 @@ impl Topology {
         &mut self,
         name: &CStr,
         kind: &'static Kind,
-        format: Option<Format>,
+        format: Option<InitialFormat>,
     ) -> Result {
         if self.index(name).is_ok() {
             return Err(EEXIST);
@@ -241,15 +247,15 @@ impl Topology {
     pub(crate) fn register(
         &self,
         device: &v4l2_device::Device<VimcShared>,
-    ) -> Result<Registration<VimcShared>> {
+    ) -> Result<Graph<VimcShared>> {
         let mut graph = Builder::on(device)?;
-        self.build(&mut Graph::new(&mut graph), &[])?;
+        self.build(&mut Build::new(&mut graph), &[])?;
         graph.register()
     }
 
     /// Checks the graph and adds it to `reg` with the `bound` sensors,
     /// entities first, then links.
-    pub(crate) fn build(&self, reg: &mut Graph<'_, VimcShared>, bound: &[Bound<'_>]) -> Result {
+    pub(crate) fn build(&self, reg: &mut Build<'_, VimcShared>, bound: &[Bound<'_>]) -> Result {
         self.validate()?;
         for (i, e) in self.entities.iter().enumerate() {
             let index = (e.kind.add)(reg, &e.name, e.format.as_ref(), bound)?;
@@ -285,18 +291,18 @@ impl Topology {
 
 /// C vimc's entities, in its creation order.
 const C_VIMC_ENTITIES: &[(&CStr, &Kind)] = &[
-    (c_str!("Sensor A"), &kinds::SENSOR),
-    (c_str!("Sensor B"), &kinds::SENSOR),
-    (c_str!("Debayer A"), &kinds::DEBAYER),
-    (c_str!("Debayer B"), &kinds::DEBAYER),
-    (c_str!("Raw Capture 0"), &kinds::CAPTURE),
-    (c_str!("Raw Capture 1"), &kinds::CAPTURE),
+    (c_str!("Sensor A"), &sensor::KIND),
+    (c_str!("Sensor B"), &sensor::KIND),
+    (c_str!("Debayer A"), &debayer::KIND),
+    (c_str!("Debayer B"), &debayer::KIND),
+    (c_str!("Raw Capture 0"), &capture::KIND),
+    (c_str!("Raw Capture 1"), &capture::KIND),
     // A sensor, as in C vimc (which has no input entity yet).
-    (c_str!("RGB/YUV Input"), &kinds::SENSOR),
-    (c_str!("Scaler"), &kinds::SCALER),
-    (c_str!("RGB/YUV Capture"), &kinds::CAPTURE),
-    (c_str!("Lens A"), &kinds::LENS),
-    (c_str!("Lens B"), &kinds::LENS),
+    (c_str!("RGB/YUV Input"), &sensor::KIND),
+    (c_str!("Scaler"), &scaler::KIND),
+    (c_str!("RGB/YUV Capture"), &capture::KIND),
+    (c_str!("Lens A"), &lens::KIND),
+    (c_str!("Lens B"), &lens::KIND),
 ];
 
 /// C vimc's data links: source, source pad, sink, sink pad, flags.

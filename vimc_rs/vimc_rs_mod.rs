@@ -8,12 +8,44 @@
 //! bound; remove (dropping [`Vimc`]) only
 //! unregisters. Memory goes when its last user goes: see `media/`.
 
+// The parts of the layer (media/README.md) this module uses.
 #[allow(dead_code)]
-#[path = "../media/mod.rs"]
-mod media;
+#[path = "../media"]
+mod media {
+    pub(crate) mod bindings;
+    pub(crate) mod kcompat {
+        pub(crate) mod configfs;
+        pub(crate) mod kthread;
+        pub(crate) mod params;
+        pub(crate) mod platform;
+        pub(crate) mod releases;
+        pub(crate) mod swnode;
+    }
+    pub(crate) mod mc {
+        pub(crate) mod media_device;
+        pub(crate) mod pipeline;
+    }
+    pub(crate) mod v4l2 {
+        pub(crate) mod async_graph;
+        pub(crate) mod async_notifier;
+        pub(crate) mod ctrls;
+        pub(crate) mod device;
+        pub(crate) mod graph;
+        pub(crate) mod subdev;
+        pub(crate) mod tpg;
+        #[allow(unreachable_pub)]
+        pub(crate) mod types;
+        pub(crate) mod video_device;
+    }
+    pub(crate) mod introspect {
+        // videodev's v4l2_subdev_fops, which it does not export.
+        pub(crate) mod ksyms;
+    }
+    include!("../media/common.rs");
+}
 
 // The layer's V4L2 types, under the name the pure format code uses.
-use media::v4l2;
+use media::v4l2::types as v4l2;
 
 // Pure format logic, shared with the host crate in pixel/.
 #[allow(dead_code, unreachable_pub)]
@@ -30,10 +62,16 @@ mod frames;
 #[path = "../pixel/graph.rs"]
 mod graph;
 
+// Imports run one way, down this order: the module root; configfs; the
+// topology; the kind registry (kinds); the entities (capture, debayer, lens,
+// scaler, sensor); what they build on (controls, entity, device, streamer,
+// stage). No module imports one above it.
 mod capture;
 mod configfs;
 mod controls;
 mod debayer;
+mod device;
+mod entity;
 mod kinds;
 mod lens;
 mod scaler;
@@ -42,24 +80,20 @@ mod stage;
 mod streamer;
 mod topology;
 
+use device::{media_info, VimcShared, BUS_INFO};
 use kernel::{c_str, prelude::*};
 use media::{
-    async_graph::{AsyncGraph, Bound, GraphBuilder},
-    media_device, platform,
-    subdev::AsyncRegistration,
-    swnode,
-    v4l2_device::{self, Graph},
+    kcompat::{platform, swnode},
+    v4l2::{
+        async_graph::{AsyncGraph, Bound, BuildGraph},
+        device as v4l2_device,
+        graph::Build,
+        subdev::AsyncRegistration,
+    },
 };
+use streamer::Streaming;
 
-/// The bus information of the media device and capture nodes, as the C vimc
-/// beside us has it: its own `platform:vimc`, or (since 6.18) none, so that
-/// the cores derive `platform:vimc.0` from the device.
-#[cfg(not(vimc_bus_info_from_device))]
-pub(crate) const BUS_INFO: Option<&CStr> = Some(c_str!("platform:vimc"));
-#[cfg(vimc_bus_info_from_device)]
-pub(crate) const BUS_INFO: Option<&CStr> = None;
-
-media::params::module_with_params! {
+media::kcompat::params::module_with_params! {
     type: VimcModule,
     name: "vimc_rs",
     authors: ["vimc-rs developers"],
@@ -77,24 +111,22 @@ media::params::module_with_params! {
     },
 }
 
-/// The media device information of every vimc_rs device, as C vimc's.
-pub(crate) const fn media_info(bus_info: Option<&'static CStr>) -> media_device::Info {
-    media_device::Info {
-        driver_name: c_str!("vimc"),
-        model: c_str!("VIMC MDEV"),
-        bus_info,
-        hw_revision: 0,
+/// What the entities of each device share: the module alone sees both the
+/// kind registry and its parameters.
+fn device_data() -> VimcShared {
+    VimcShared {
+        streaming: Streaming {
+            stage_of: kinds::stage_of,
+            free_run: crate::module_parameters::free_run.value(),
+        },
     }
 }
-
-/// Shared by all entities of one device instance.
-pub(crate) struct VimcShared;
 
 /// Builds the device's graph once its sensors have bound.
 struct VimcGraph(topology::Topology);
 
-impl GraphBuilder<VimcShared> for VimcGraph {
-    fn build(&self, graph: &mut Graph<'_, VimcShared>, bound: &[Bound<'_>]) -> Result {
+impl BuildGraph<VimcShared> for VimcGraph {
+    fn build(&self, graph: &mut Build<'_, VimcShared>, bound: &[Bound<'_>]) -> Result {
         self.0.build(graph, bound)
     }
 }
@@ -111,8 +143,12 @@ impl platform::Driver for VimcDriver {
     const NAME: &'static CStr = c_str!("vimc");
 
     fn probe(dev: &platform::Device<'_>) -> Result<KBox<Vimc>> {
-        let device =
-            v4l2_device::Device::new(dev, &media_info(BUS_INFO), VimcShared, &media::THIS_MODULE)?;
+        let device = v4l2_device::Device::new(
+            dev,
+            &media_info(BUS_INFO),
+            device_data(),
+            &media::THIS_MODULE,
+        )?;
         let mut nodes = KVec::with_capacity(topology::SENSORS.len(), GFP_KERNEL)?;
         for &(_, _, name) in topology::SENSORS {
             nodes.push(swnode::find(name).ok_or(ENODEV)?, GFP_KERNEL)?;
@@ -152,14 +188,14 @@ struct VimcModule {
     _sensors: KVec<platform::DeviceWithNode>,
     // Last: waits for the release of every object our code frees (a
     // node's release may come after all of the above is gone).
-    _releases: media::releases::Barrier,
+    _releases: media::kcompat::releases::Barrier,
 }
 
 impl kernel::Module for VimcModule {
     fn init(module: &'static ThisModule) -> Result<Self> {
         // First, so that a failed init drops it last too.
-        let releases = media::releases::Barrier::new();
-        media::subdev::resolve_symbols()?;
+        let releases = media::kcompat::releases::Barrier::new();
+        media::v4l2::subdev::resolve_symbols()?;
         let c_vimc = crate::module_parameters::vimc_device.value();
         let mut sensors = KVec::with_capacity(topology::SENSORS.len(), GFP_KERNEL)?;
         for &(id, _, node) in topology::SENSORS.iter().filter(|_| c_vimc) {
@@ -177,7 +213,7 @@ impl kernel::Module for VimcModule {
             false => None,
         };
         let holding_driver = platform::HoldingDriver::new(configfs::DRIVER, module)?;
-        let configfs = KBox::pin_init(configfs::subsystem(), GFP_KERNEL)?;
+        let configfs = KBox::pin_init(configfs::subsystem(device_data()), GFP_KERNEL)?;
         Ok(Self {
             _configfs: configfs,
             _holding_driver: holding_driver,

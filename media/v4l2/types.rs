@@ -187,3 +187,13 @@ impl Rect {
         }
     }
 }
+
+/// A continuous frame size range, for the frame size enumerations
+/// (`VIDIOC_ENUM_FRAMESIZES`, `VIDIOC_SUBDEV_ENUM_FRAME_SIZE`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct FrameSizes {
+    /// Smallest and largest width.
+    pub width: (u32, u32),
+    /// Smallest and largest height.
+    pub height: (u32, u32),
+}

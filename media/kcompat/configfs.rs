@@ -10,7 +10,7 @@
 //! `drop_item` is about (7.x gives a parent no access to a child's data).
 
 #[cfg(not(kernel_7))]
-use super::bindings;
+use crate::media::bindings;
 #[cfg(kernel_7)]
 use kernel::bindings;
 use kernel::prelude::*;
@@ -85,7 +85,7 @@ pub(crate) fn name<Data>(group: &Group<Data>) -> &CStr {
 
 #[cfg(not(kernel_7))]
 mod imp {
-    use super::bindings;
+    use crate::media::bindings;
     use core::{cell::UnsafeCell, marker::PhantomData, ptr};
     use kernel::{
         alloc::flags,
@@ -136,7 +136,7 @@ mod imp {
                 // SAFETY: `su` is zeroed memory of a subsystem; `name` lives
                 // for ever, `item_type` too. The name is short: no allocation.
                 unsafe {
-                    bindings::rust_helper_configfs_subsystem_init(
+                    bindings::vimc_rs_configfs_subsystem_init(
                         su,
                         name.as_char_ptr(),
                         item_type.as_ptr(),
@@ -589,12 +589,12 @@ mod imp {
             attributes: [$($name:ident: $id:literal),* $(,)?] $(,)?
         ) => {{
             const N: usize = <[&str]>::len(&[$(::core::stringify!($name)),*]) + 1;
-            static ATTRS: $crate::media::configfs::AttributeList<N, $data> =
-                $crate::media::configfs::AttributeList(
+            static ATTRS: $crate::media::kcompat::configfs::AttributeList<N, $data> =
+                $crate::media::kcompat::configfs::AttributeList(
                     [
                         $({
-                            static A: $crate::media::configfs::Attribute<$id, $data, $data> =
-                                $crate::media::configfs::Attribute::new(
+                            static A: $crate::media::kcompat::configfs::Attribute<$id, $data, $data> =
+                                $crate::media::kcompat::configfs::Attribute::new(
                                     ::kernel::c_str!(::core::stringify!($name)),
                                 );
                             ::core::ptr::from_ref(&A).cast()
@@ -603,15 +603,15 @@ mod imp {
                     ],
                     ::core::marker::PhantomData,
                 );
-            static TYPE: $crate::media::configfs::ItemType<$container, $data> =
-                $crate::media::configfs::configfs_attrs!(@type $container, $data, $($child)?);
+            static TYPE: $crate::media::kcompat::configfs::ItemType<$container, $data> =
+                $crate::media::kcompat::configfs::configfs_attrs!(@type $container, $data, $($child)?);
             &TYPE
         }};
         (@type $container:ty, $data:ty, $child:ty) => {
-            <$crate::media::configfs::ItemType<$container, $data>>::new_with_child_ctor::<N, $child>(&ATTRS)
+            <$crate::media::kcompat::configfs::ItemType<$container, $data>>::new_with_child_ctor::<N, $child>(&ATTRS)
         };
         (@type $container:ty, $data:ty,) => {
-            <$crate::media::configfs::ItemType<$container, $data>>::new::<N>(&ATTRS)
+            <$crate::media::kcompat::configfs::ItemType<$container, $data>>::new::<N>(&ATTRS)
         };
     }
     pub(crate) use configfs_attrs;

@@ -1,116 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The driver's top-level object: a `v4l2_device` and its `media_device`.
-//!
-//! C header: [`include/media/v4l2-device.h`](srctree/include/media/v4l2-device.h)
-//!
-//! Ownership: [`Root`] lives exactly as long as the `v4l2_device` reference
-//! count. Every video or subdev node registered on it holds a reference, so
-//! the memory outlives remove() until the last file handle is closed; the
-//! `release` callback frees it. [`Registration`] is what remove() drops: it
-//! only unregisters.
+//! A graph on a [`Device`]: its entities, links and nodes, built by a
+//! [`Builder`] (driver code adds to it through a [`Build`]) and registered
+//! as a [`Graph`], which unregisters it all on drop, in the order its
+//! `Drop` says.
 
-use super::{
+use crate::media::{
     bindings,
-    compat::MutPtr,
-    compat::{ARef, AlwaysRefCounted},
-    media_device::{Info, MediaDevice},
-    platform,
-    releases::Counted,
-    subdev::{self, SubdevHold},
-    video_device,
+    compat::ARef,
+    v4l2::{
+        device::{Device, Root},
+        subdev::{self, SubdevHold},
+        video_device,
+    },
 };
-use core::{
-    ptr::NonNull,
-    sync::atomic::{AtomicBool, Ordering},
-};
-use kernel::{error::to_result, prelude::*, str::CStr, types::Opaque, ThisModule};
-
-/// A registered `v4l2_device` with its media device and the driver's data.
-///
-/// # Invariants
-///
-/// - `v4l2_dev` is registered (or was, and is now unregistered), its
-///   reference count is the lifetime of `self`, `v4l2_dev.mdev` points to
-///   `mdev`, and `v4l2_dev.release` is [`release_callback::<T>`].
-/// - `mdev` is initialized.
-/// - `graph` is set from [`Builder::on`] until its [`Registration`]'s drop
-///   has unregistered everything: at most one graph is on this device.
-/// - `self` was allocated as a `KBox<Root<T>>` and is freed only by
-///   [`release_callback::<T>`].
-pub(crate) struct Root<T> {
-    v4l2_dev: Opaque<bindings::v4l2_device>,
-    mdev: MediaDevice,
-    graph: AtomicBool,
-    data: T,
-    /// Freed by `release_callback`, maybe after the module's exit began.
-    _counted: Counted,
-}
-
-// SAFETY: the C objects are protected by their own locks; `T` is shared
-// between threads only if it allows it.
-unsafe impl<T: Send + Sync> Send for Root<T> {}
-// SAFETY: as above.
-unsafe impl<T: Send + Sync> Sync for Root<T> {}
-
-impl<T> Root<T> {
-    /// The driver data.
-    pub(crate) fn data(&self) -> &T {
-        &self.data
-    }
-
-    /// The media device.
-    pub(crate) fn media_device(&self) -> &MediaDevice {
-        &self.mdev
-    }
-
-    pub(super) fn v4l2_dev_ptr(&self) -> *mut bindings::v4l2_device {
-        self.v4l2_dev.get()
-    }
-}
-
-// SAFETY: the reference count is the `v4l2_device` kref, and the object is
-// freed by the release callback only when it reaches zero.
-unsafe impl<T> AlwaysRefCounted for Root<T> {
-    fn inc_ref(&self) {
-        // SAFETY: `v4l2_dev` is registered (type invariant), so its kref is
-        // initialized, and `&self` proves it is not zero.
-        unsafe { bindings::rust_helper_v4l2_device_get(self.v4l2_dev.get()) };
-    }
-
-    unsafe fn dec_ref(obj: NonNull<Self>) {
-        // SAFETY: the caller owns one reference; dropping the last one calls
-        // `release_callback`, which frees `obj`.
-        unsafe { bindings::v4l2_device_put((*obj.as_ptr()).v4l2_dev.get()) };
-    }
-}
-
-/// # Safety
-///
-/// Called by the V4L2 core, once, when the last reference is gone.
-unsafe extern "C" fn release_callback<T>(v4l2_dev: *mut bindings::v4l2_device) {
-    // SAFETY: only installed on `Root<T>::v4l2_dev` (type invariant), so the
-    // container is a `Root<T>`.
-    let root = unsafe {
-        kernel::container_of!(
-            v4l2_dev.cast::<Opaque<bindings::v4l2_device>>(),
-            Root<T>,
-            v4l2_dev
-        )
-    }
-    .mut_ptr();
-    // SAFETY: the last reference is gone: no node, file or thread uses the
-    // media device anymore, and it was unregistered by `Registration::drop`.
-    unsafe { (*root).mdev.cleanup() };
-    // SAFETY: allocated as a `KBox` in `Device::new` (type invariant).
-    drop(unsafe { KBox::from_raw(root) });
-}
+use core::sync::atomic::Ordering;
+use kernel::{error::to_result, prelude::*, str::CStr, ThisModule};
 
 /// An entity registered on a [`Root`].
 enum Entity {
     /// A subdev of ours; the graph holds a reference to its memory.
     Subdev(SubdevHold),
-    Video(NonNull<bindings::video_device>),
+    /// A video node of ours, with a reference to its memory.
+    Video(ARef<video_device::Node>),
     /// An async subdev bound to the `v4l2_device` by v4l2-async, which
     /// also unregisters it; we add it to the graph and give it a node.
     Bound(SubdevHold),
@@ -126,31 +38,31 @@ enum Entity {
 /// - `entities` are registered on `root` and unregistered only by `drop`.
 /// - `media_registered` tells whether `/dev/mediaN` exists; `nodes` holds
 ///   the subdev nodes made so far (all of them once `register` returns).
-pub(crate) struct Registration<T> {
+pub(crate) struct Graph<T> {
     root: ARef<Root<T>>,
     module: &'static ThisModule,
     entities: KVec<Entity>,
     media_registered: bool,
-    /// A reference on each subdev node made, given back after the media
+    /// A reference to each subdev node made, given back after the media
     /// device is unregistered (see `drop`).
-    nodes: KVec<NonNull<bindings::video_device>>,
+    nodes: KVec<ARef<video_device::Node>>,
 }
 
 /// A graph being built: entities and links join it, then
 /// [`Builder::register`] makes its nodes and turns it into the
-/// [`Registration`] (so nodes are made once, and nothing joins after).
+/// [`Graph`] (so nodes are made once, and nothing joins after).
 /// Dropped before that, it unregisters what joined.
-pub(crate) struct Builder<T>(Registration<T>);
+pub(crate) struct Builder<T>(Graph<T>);
 
 /// A graph being built, as driver code sees it: entities and links join the
 /// [`Builder`] behind it, which stays where its owner keeps it. (Code given
 /// a `&mut Builder` could swap it with a builder of its own: the notifier
 /// would then register the other graph, and the driver keep one with bound
-/// subdevs past their unbind. Swapping two `Graph`s swaps only which
+/// subdevs past their unbind. Swapping two `Build`s swaps only which
 /// builder each reaches; the builders stay with their owners.)
-pub(crate) struct Graph<'a, T>(&'a mut Builder<T>);
+pub(crate) struct Build<'a, T>(&'a mut Builder<T>);
 
-impl<'a, T: Send + Sync + 'static> Graph<'a, T> {
+impl<'a, T: Send + Sync + 'static> Build<'a, T> {
     /// The graph of `builder`.
     pub(crate) fn new(builder: &'a mut Builder<T>) -> Self {
         Self(builder)
@@ -159,6 +71,12 @@ impl<'a, T: Send + Sync + 'static> Graph<'a, T> {
     /// See [`Builder::add_subdev`].
     pub(crate) fn add_subdev<S: subdev::Driver>(&mut self, name: &CStr, data: S) -> Result<usize> {
         self.0.add_subdev(name, data)
+    }
+
+    /// The driver data of the device the graph is on (what
+    /// [`Device::new`] was given).
+    pub(crate) fn data(&self) -> &T {
+        self.0 .0.root.data()
     }
 
     /// See [`Builder::add_video`].
@@ -193,83 +111,11 @@ impl<'a, T: Send + Sync + 'static> Graph<'a, T> {
     /// # Safety
     ///
     /// As for [`Builder::add_bound`].
-    pub(super) unsafe fn add_bound(&mut self, hold: SubdevHold) -> Result<usize> {
+    pub(in crate::media) unsafe fn add_bound(&mut self, hold: SubdevHold) -> Result<usize> {
         // SAFETY: guaranteed by the caller.
         unsafe { self.0.add_bound(hold) }
     }
 }
-
-/// A `v4l2_device` whose graph comes and goes ([`Builder::on`]), as
-/// async subdevs bind and unbind. Unregistered on drop.
-///
-/// # Invariants
-///
-/// `root`'s `v4l2_device` is registered until drop.
-pub(crate) struct Device<T> {
-    root: ARef<Root<T>>,
-    module: &'static ThisModule,
-}
-
-impl<T> Drop for Device<T> {
-    fn drop(&mut self) {
-        // SAFETY: registered (type invariant); its memory stays valid until
-        // our reference (`self.root`) is dropped right after.
-        unsafe { bindings::v4l2_device_unregister(self.root.v4l2_dev_ptr()) };
-    }
-}
-
-impl<T: Send + Sync + 'static> Device<T> {
-    /// Creates and registers the `v4l2_device` for `dev` and initializes
-    /// its media device, not attached yet (see [`Builder::on`]).
-    pub(crate) fn new(
-        dev: &platform::Device<'_>,
-        info: &Info,
-        data: T,
-        module: &'static ThisModule,
-    ) -> Result<Self> {
-        let root = KBox::new(
-            Root {
-                v4l2_dev: Opaque::uninit(),
-                mdev: MediaDevice::uninit(),
-                graph: AtomicBool::new(false),
-                data,
-                _counted: Counted::new(),
-            },
-            GFP_KERNEL,
-        )?;
-        let v = root.v4l2_dev.get();
-        // SAFETY: `root` is ours alone and not yet visible to C; an all-zero
-        // `v4l2_device` is what `v4l2_device_register` expects; `dev` is the
-        // probing device, which outlives the registration.
-        unsafe {
-            core::ptr::write_bytes(v, 0, 1);
-            root.mdev.init(dev.as_dev_ptr(), info);
-            (*v).release = Some(release_callback::<T>);
-        }
-        // SAFETY: as above.
-        if let Err(e) = to_result(unsafe { bindings::v4l2_device_register(dev.as_dev_ptr(), v) }) {
-            // SAFETY: initialized above and never registered.
-            unsafe { root.mdev.cleanup() };
-            return Err(e);
-        }
-        // From here on the kref owns the memory: leak the box into it.
-        let raw = KBox::into_raw(root);
-        // SAFETY: `raw` is non-null, and the registration's initial reference is ours.
-        let root = unsafe { ARef::from_raw(NonNull::new_unchecked(raw)) };
-        Ok(Self { root, module })
-    }
-
-    /// A counted reference to the top-level object.
-    pub(crate) fn root(&self) -> &ARef<Root<T>> {
-        &self.root
-    }
-}
-
-// SAFETY: the raw subdev pointers are only unregistered in `drop`, which the
-// V4L2 core allows from any thread.
-unsafe impl<T: Send + Sync> Send for Registration<T> {}
-// SAFETY: `&Registration` gives only `&Root<T>`, which is `Sync`.
-unsafe impl<T: Send + Sync> Sync for Registration<T> {}
 
 impl<T: Send + Sync + 'static> Builder<T> {
     /// A graph on `device`, or EBUSY while another graph (built or being
@@ -282,13 +128,15 @@ impl<T: Send + Sync + 'static> Builder<T> {
             .graph
             .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
             .map_err(|_| EBUSY)?;
-        // INVARIANT: `graph` is ours until the `Registration` below drops.
+        // INVARIANT: `graph` is ours until the `Graph` below drops;
+        // `v4l2_dev.mdev` points to `mdev` from here on.
         // SAFETY: the `v4l2_device` is registered (invariant of `Device`);
         // `graph` keeps any other graph from attaching meanwhile, and the
         // callers (holding the notifier's lock, or probe, or the configfs
         // device's lock) keep v4l2-async from reading `mdev` meanwhile.
         unsafe { (*device.root.v4l2_dev_ptr()).mdev = device.root.mdev.as_ptr() };
-        Ok(Self(Registration {
+        // INVARIANT: no entities, no `/dev/mediaN`, no nodes yet.
+        Ok(Self(Graph {
             root: device.root.clone(),
             module: device.module,
             entities: KVec::new(),
@@ -305,7 +153,7 @@ impl<T: Send + Sync + 'static> Builder<T> {
     /// The subdev is bound to this `v4l2_device` for as long as this graph
     /// exists (v4l2-async calls the notifier's `unbind`, which drops the
     /// graph, before unregistering it).
-    pub(super) unsafe fn add_bound(&mut self, hold: SubdevHold) -> Result<usize> {
+    pub(in crate::media) unsafe fn add_bound(&mut self, hold: SubdevHold) -> Result<usize> {
         let sd = hold.sd();
         let g = &mut self.0;
         // SAFETY: a bound subdev is alive (guaranteed by the caller).
@@ -336,6 +184,9 @@ impl<T: Send + Sync + 'static> Builder<T> {
                 entity,
             ))?;
         }
+        // INVARIANT: bound on `root` (checked above) and in its media device
+        // (just above); v4l2-async unregisters it only after `unbind` drops
+        // this graph (the caller's contract).
         g.entities.push(Entity::Bound(hold), GFP_KERNEL)?;
         Ok(g.entities.len() - 1)
     }
@@ -347,6 +198,7 @@ impl<T: Send + Sync + 'static> Builder<T> {
         // Reserve first so that nothing can fail after the subdev is registered.
         g.entities.reserve(1, GFP_KERNEL)?;
         let hold = subdev::register(g.root.v4l2_dev_ptr(), g.module, name, data)?;
+        // INVARIANT: registered on `root` just above; `drop` unregisters it.
         g.entities.push(Entity::Subdev(hold), GFP_KERNEL)?;
         Ok(g.entities.len() - 1)
     }
@@ -363,7 +215,7 @@ impl<T: Send + Sync + 'static> Builder<T> {
         g.entities.reserve(1, GFP_KERNEL)?;
         // SAFETY: the `v4l2_device` is `root`'s and its media device
         // `root.mdev`; the node holds a reference on it until its release.
-        let vdev = unsafe {
+        let node = unsafe {
             video_device::register(
                 g.root.v4l2_dev_ptr(),
                 &g.root.mdev,
@@ -373,7 +225,8 @@ impl<T: Send + Sync + 'static> Builder<T> {
                 state,
             )
         }?;
-        g.entities.push(Entity::Video(vdev), GFP_KERNEL)?;
+        // INVARIANT: registered on `root` just above; `drop` unregisters it.
+        g.entities.push(Entity::Video(node), GFP_KERNEL)?;
         Ok(g.entities.len() - 1)
     }
 
@@ -381,9 +234,8 @@ impl<T: Send + Sync + 'static> Builder<T> {
         Ok(match *self.0.entities.get(index).ok_or(EINVAL)? {
             // SAFETY: every entity in the list is registered (type invariant).
             Entity::Subdev(ref hold) => unsafe { subdev::entity(hold.sd()) },
-            // SAFETY: as above.
-            Entity::Video(vdev) => unsafe { video_device::entity(vdev) },
-            // SAFETY: as above.
+            Entity::Video(ref node) => node.entity(),
+            // SAFETY: every entity in the list is registered (type invariant).
             Entity::Bound(ref hold) => unsafe { subdev::entity(hold.sd()) },
         })
     }
@@ -414,14 +266,14 @@ impl<T: Send + Sync + 'static> Builder<T> {
 
     /// Creates `/dev/mediaN` and the subdev nodes: the graph is complete.
     /// On failure the graph is dropped, everything in it unregistered.
-    pub(crate) fn register(self) -> Result<Registration<T>> {
+    pub(crate) fn register(self) -> Result<Graph<T>> {
         let mut g = self.0;
         g.register_nodes()?;
         Ok(g)
     }
 }
 
-impl<T: Send + Sync + 'static> Registration<T> {
+impl<T: Send + Sync + 'static> Graph<T> {
     /// Creates `/dev/mediaN` and the subdev nodes; only [`Builder::register`]
     /// calls it, once per graph.
     fn register_nodes(&mut self) -> Result {
@@ -454,8 +306,10 @@ impl<T: Send + Sync + 'static> Registration<T> {
             };
             // SAFETY: registered, its node (if any) just made.
             if let (Ok(()), Some(node)) = (&ret, sd.and_then(|sd| unsafe { subdev::node(sd) })) {
-                // SAFETY: a registered node; the reference goes back in `drop`.
-                unsafe { video_device::get(node) };
+                // SAFETY: a node just registered, which its registration
+                // holds; ours goes back in `drop`.
+                let node = unsafe { video_device::Node::get(node) };
+                // INVARIANT: the node just made, with its reference.
                 // Within the capacity reserved above: cannot fail.
                 let _ = self.nodes.push(node, GFP_KERNEL);
             }
@@ -469,36 +323,29 @@ impl<T: Send + Sync + 'static> Registration<T> {
     }
 }
 
-impl<T> Drop for Registration<T> {
+impl<T> Drop for Graph<T> {
     fn drop(&mut self) {
         // Video nodes first: that stops their streams, so no streamer uses a
         // subdev once subdevs go (`pipeline` relies on it). Then the
         // subdevs, in reverse order of creation. Each entity's memory goes
         // now or when the last user of its node goes.
         // A stream's pipeline spans the pads of other video nodes, and
-        // stopping it writes to them: hold every node's memory until all
-        // streams are stopped, and (with the subdev nodes' references of
-        // `nodes`) until the media device is unregistered.
+        // stopping it writes to them: the graph's references (`entities`'
+        // video nodes, `nodes`' subdev nodes) hold every node's memory until
+        // all streams are stopped and the media device is unregistered.
         // No stream starts from here on. (Those running stop below.)
         // SAFETY: `mdev` is initialized (invariant of `Root`).
         unsafe { self.root.mdev.set_complete(false) };
         let videos = || {
             self.entities.iter().rev().filter_map(|e| match e {
-                Entity::Video(vdev) => Some(*vdev),
+                Entity::Video(node) => Some(node),
                 _ => None,
             })
         };
-        for vdev in videos() {
-            // SAFETY: registered by `add_video` and not unregistered yet, so
-            // its memory is alive.
-            unsafe { video_device::get(vdev) };
-        }
-        for vdev in videos() {
+        for node in videos() {
             // SAFETY: registered by `add_video` and not unregistered yet.
-            unsafe { video_device::unregister(vdev) };
+            unsafe { node.unregister() };
         }
-        // The graph's references to its subdevs go with `entities`, after
-        // this: each subdev's memory goes then, or at its node's release.
         for e in self.entities.iter().rev() {
             match *e {
                 // SAFETY: registered by `add_subdev` and not unregistered yet.
@@ -523,24 +370,20 @@ impl<T> Drop for Registration<T> {
             // video nodes' entities and interfaces would stay on the media
             // device's lists until their releases, into the next graph's
             // registration of it.
-            for vdev in videos() {
-                // SAFETY: we hold a reference on each, taken above.
-                unsafe { video_device::detach_media(vdev) };
+            for node in videos() {
+                // SAFETY: unregistered above.
+                unsafe { node.detach_media() };
             }
         }
         // Only now may a node's release run: it removes the node's
         // interface from the media device (media_devnode_remove(), a
         // list_del without graph_mutex), which must not race
-        // media_device_unregister() walking that list.
-        for vdev in videos() {
-            // SAFETY: the reference taken above.
-            unsafe { video_device::put(vdev) };
-        }
-        for &node in self.nodes.iter() {
-            // SAFETY: the reference `register_nodes` took, given back once
-            // (this is `drop`).
-            unsafe { video_device::put(node) };
-        }
+        // media_device_unregister() walking that list. So the references
+        // to the video nodes (with the entities, whose subdevs' memory
+        // goes now or at their nodes' release) and to the subdev nodes go
+        // here, not before.
+        drop(core::mem::take(&mut self.entities));
+        drop(core::mem::take(&mut self.nodes));
         // The media device stays attached: nodes still open release later,
         // and their release removes their interface only through it. A
         // subdev binding before the next graph joins the (unregistered)

@@ -63,6 +63,8 @@ macro_rules! module_with_params {
 
             impl<T: Copy> Param<T> {
                 const fn new(default: T) -> Self {
+                    // INVARIANT: `.0` is private to this module, which uses it
+                    // only as the `arg` of its `kernel_param` below (`perm: 0`).
                     Self(::core::cell::UnsafeCell::new(default))
                 }
 

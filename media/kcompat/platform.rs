@@ -4,7 +4,7 @@
 //!
 //! C header: [`include/linux/platform_device.h`](srctree/include/linux/platform_device.h)
 
-use super::{bindings, swnode::SoftwareNode};
+use crate::media::{bindings, kcompat::swnode::SoftwareNode};
 use core::marker::PhantomData;
 use kernel::{
     error::{from_err_ptr, to_result},
@@ -65,7 +65,7 @@ mod imp {
     use kernel::{device::Core, driver, platform, prelude::*, ThisModule};
 
     /// The kernel crate's platform driver for our [`Driver`] `T`.
-    pub(super) struct Adapter<T>(PhantomData<T>);
+    pub(in crate::media) struct Adapter<T>(PhantomData<T>);
 
     impl<T: Driver> platform::Driver for Adapter<T> {
         type IdInfo = ();
@@ -75,6 +75,8 @@ mod imp {
             dev: &'bound platform::Device<Core<'_>>,
             _id_info: Option<&'bound ()>,
         ) -> impl PinInit<T::Data, Error> + 'bound {
+            // INVARIANT: the device being probed, valid during this call,
+            // which the local `dev` does not outlive (`T::probe` borrows it).
             let dev = Device {
                 // `platform::Device` is a transparent wrapper of the C device.
                 ptr: core::ptr::from_ref(dev).cast_mut().cast(),
@@ -102,7 +104,8 @@ mod imp {
 /// On 6.12 (no platform drivers in its kernel crate): our own.
 #[cfg(not(kernel_7))]
 mod imp {
-    use super::{bindings, Device, Driver};
+    use super::{Device, Driver};
+    use crate::media::bindings;
     use core::marker::PhantomData;
     use kernel::{
         error::to_result,
@@ -144,6 +147,8 @@ mod imp {
             // SAFETY: `p` is a fully initialized driver that lives in `drv`
             // until `drop` unregisters it.
             to_result(unsafe { bindings::__platform_driver_register(p, module.as_ptr()) })?;
+            // INVARIANT: registered just above, with `probe_callback::<T>` and
+            // `remove_callback::<T>`; `drop` unregisters it.
             Ok(Self {
                 drv,
                 _p: PhantomData,
@@ -165,6 +170,8 @@ mod imp {
     unsafe extern "C" fn probe_callback<T: Driver>(
         pdev: *mut bindings::platform_device,
     ) -> kernel::ffi::c_int {
+        // INVARIANT: the driver core's device, valid during this call, which
+        // the local `dev` does not outlive (`T::probe` borrows it).
         let dev = Device {
             ptr: pdev,
             _p: PhantomData,
@@ -305,6 +312,8 @@ impl DeviceRegistration {
         info.fwnode = fwnode;
         // SAFETY: `info` is valid for the call; the core copies what it keeps.
         let pdev = from_err_ptr(unsafe { bindings::platform_device_register_full(&info) })?;
+        // INVARIANT: what `platform_device_register_full` returned (no error:
+        // `from_err_ptr`), with the reference that `drop` gives back.
         Ok(Self { pdev })
     }
 

@@ -10,11 +10,11 @@
 //! [`Started`] outlives it (it lives in the driver's stream) and keeps raw
 //! subdev pointers: they stay valid because every video node is
 //! unregistered, which stops its stream, before any subdev is (see
-//! [`super::v4l2_device::Registration`]'s drop), and the graph holds a
+//! [`crate::media::v4l2::graph::Graph`]'s drop), and the graph holds a
 //! reference to each subdev's memory until after that.
 
-use super::v4l2::MbusFormat;
-use super::{bindings, compat::MutPtr, subdev};
+use crate::media::v4l2::types::MbusFormat;
+use crate::media::{bindings, compat::MutPtr, v4l2::subdev};
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::prelude::*;
 
@@ -69,7 +69,7 @@ impl<'a> EntityRef<'a> {
     ///
     /// `entity` is a registered entity in a started pipeline, which stays
     /// started and registered for `'a`.
-    pub(super) unsafe fn new(entity: NonNull<bindings::media_entity>) -> Self {
+    pub(in crate::media) unsafe fn new(entity: NonNull<bindings::media_entity>) -> Self {
         // INVARIANT: guaranteed by the caller.
         Self {
             entity,
@@ -88,6 +88,7 @@ impl<'a> EntityRef<'a> {
             let pad = unsafe { (*e).pads.add(i) };
             // SAFETY: an initialized pad; `flags` is fixed at init.
             let sink = unsafe { (*pad).flags } & bindings::MEDIA_PAD_FL_SINK as usize != 0;
+            // INVARIANT: pad `i` of `self.entity`, initialized with it.
             sink.then(|| PadRef {
                 // SAFETY: derived from a non-null pad array.
                 pad: unsafe { NonNull::new_unchecked(pad) },
@@ -102,7 +103,7 @@ impl<'a> EntityRef<'a> {
         let sd = unsafe { subdev_of(self.entity.as_ptr()) }?;
         // SAFETY: a registered subdev; `owner` is a plain field, set before
         // registration.
-        if unsafe { (*sd.as_ptr()).owner } != super::THIS_MODULE_PTR {
+        if unsafe { (*sd.as_ptr()).owner } != crate::media::THIS_MODULE_PTR {
             return None;
         }
         Some(SubdevRef {
@@ -118,6 +119,8 @@ impl<'a> PadRef<'a> {
     pub(crate) fn remote(self) -> Option<PadRef<'a>> {
         // SAFETY: a pad of a registered entity whose links cannot change.
         let remote = unsafe { bindings::media_pad_remote_pad_first(self.pad.as_ptr()) };
+        // INVARIANT: the far end of an enabled link of a pad in the started
+        // pipeline, so a pad of an entity that pipeline holds too.
         NonNull::new(remote).map(|pad| PadRef {
             pad,
             _p: PhantomData,
@@ -126,6 +129,8 @@ impl<'a> PadRef<'a> {
 
     /// The entity the pad belongs to.
     pub(crate) fn entity(self) -> EntityRef<'a> {
+        // INVARIANT: the pad's own entity, registered and in the started
+        // pipeline for `'a` (invariant of `PadRef`).
         EntityRef {
             // SAFETY: an initialized pad's entity is set and registered with
             // it (the pad of a registered entity).

@@ -3,17 +3,20 @@
 //! A media graph that waits for async subdevs: built when all have bound,
 //! torn down as soon as one goes, built again when it is back.
 //!
-//! The graph ([`Registration`]) is owned here, not by the driver: it is
+//! The graph ([`Graph`]) is owned here, not by the driver: it is
 //! dropped before v4l2-async unregisters any of the subdevs it uses, so the
 //! [`Bound`] subdevs a driver adds to it stay valid for its whole life.
 //! See docs/async-plan.md.
 
-use super::{
+use crate::media::{
     bindings,
-    subdev::{self, SubdevHold},
-    swnode::FwnodeRef,
-    v4l2_async::{NotifierOps, RootNotifier},
-    v4l2_device::{Builder, Device, Graph, Registration},
+    kcompat::swnode::FwnodeRef,
+    v4l2::{
+        async_notifier::{NotifierOps, RootNotifier},
+        device::Device,
+        graph::{Build, Builder, Graph},
+        subdev::{self, SubdevHold},
+    },
 };
 use core::{cell::UnsafeCell, marker::PhantomData, ptr::NonNull};
 use kernel::{prelude::*, str::CStr};
@@ -36,7 +39,7 @@ impl Bound<'_> {
     /// a node made by [`Builder::register`]. Returns its index.
     pub(crate) fn add_to<S: subdev::Driver, D: Send + Sync + 'static>(
         &self,
-        graph: &mut Graph<'_, D>,
+        graph: &mut Build<'_, D>,
     ) -> Result<usize> {
         // SAFETY: bound now, and it stays registered while the notifier's
         // callbacks (which build the graph) run.
@@ -53,11 +56,11 @@ impl Bound<'_> {
 }
 
 /// What a driver builds once every awaited subdev has bound.
-pub(crate) trait GraphBuilder<D>: Send + Sync {
+pub(crate) trait BuildGraph<D>: Send + Sync {
     /// Adds the entities and links of the graph to `graph`, the `bound`
     /// subdevs among them. The notifier registers the graph and keeps it,
     /// so that its unbind drops it before a bound subdev goes.
-    fn build(&self, graph: &mut Graph<'_, D>, bound: &[Bound<'_>]) -> Result;
+    fn build(&self, graph: &mut Build<'_, D>, bound: &[Bound<'_>]) -> Result;
 }
 
 /// # Invariants
@@ -69,7 +72,7 @@ pub(crate) trait GraphBuilder<D>: Send + Sync {
 /// Field order is drop order: the graph (normally gone already, dropped by
 /// `unbind`) before the device it is registered on.
 struct State<D, B> {
-    graph: UnsafeCell<Option<Registration<D>>>,
+    graph: UnsafeCell<Option<Graph<D>>>,
     /// Bound subdevs; `None` is a free slot.
     bound: UnsafeCell<KVec<Option<NonNull<bindings::v4l2_subdev>>>>,
     builder: B,
@@ -82,7 +85,7 @@ unsafe impl<D: Send + Sync, B: Send + Sync> Send for State<D, B> {}
 unsafe impl<D: Send + Sync, B: Send + Sync> Sync for State<D, B> {}
 
 #[vtable]
-impl<D: Send + Sync + 'static, B: GraphBuilder<D>> NotifierOps for State<D, B> {
+impl<D: Send + Sync + 'static, B: BuildGraph<D>> NotifierOps for State<D, B> {
     fn bound(&self, sd: NonNull<bindings::v4l2_subdev>) -> Result {
         // SAFETY: under the list lock (type invariant).
         let bound = unsafe { &mut *self.bound.get() };
@@ -109,7 +112,7 @@ impl<D: Send + Sync + 'static, B: GraphBuilder<D>> NotifierOps for State<D, B> {
         // A graph left from an earlier complete goes first.
         *graph = None;
         let mut g = Builder::on(&self.device)?;
-        self.builder.build(&mut Graph::new(&mut g), &tokens)?;
+        self.builder.build(&mut Build::new(&mut g), &tokens)?;
         *graph = Some(g.register()?);
         Ok(())
     }
@@ -128,16 +131,19 @@ impl<D: Send + Sync + 'static, B: GraphBuilder<D>> NotifierOps for State<D, B> {
 /// A device, the async subdevs it waits for, and the graph `B` builds
 /// from them. Dropping it unbinds them (dropping the graph) and
 /// unregisters the device.
-pub(crate) struct AsyncGraph<D: Send + Sync + 'static, B: GraphBuilder<D>> {
+pub(crate) struct AsyncGraph<D: Send + Sync + 'static, B: BuildGraph<D>> {
     notifier: RootNotifier<State<D, B>>,
 }
 
-impl<D: Send + Sync + 'static, B: GraphBuilder<D>> AsyncGraph<D, B> {
+impl<D: Send + Sync + 'static, B: BuildGraph<D>> AsyncGraph<D, B> {
     /// Waits on `device` for the subdevs whose firmware nodes are
     /// `fwnodes`; the graph is built as soon as all are bound (before this
     /// returns if they already are).
     pub(crate) fn new(device: Device<D>, fwnodes: &[FwnodeRef], builder: B) -> Result<Self> {
         let v4l2_dev = device.root().v4l2_dev_ptr();
+        // INVARIANT: `state` goes into the notifier right below, which alone
+        // reaches the cells: from its callbacks, and from its drop after it
+        // unregistered itself.
         let state = State {
             graph: UnsafeCell::new(None),
             bound: UnsafeCell::new(KVec::new()),

@@ -10,19 +10,18 @@
 //! uses this layer must link against a v4l2-async export, so that
 //! v4l2-async cannot be unloaded under it.
 
-use super::{
+use crate::media::{
     bindings,
-    ksyms::{module_symbol, symbol_of},
-    nofault, to_c_int,
+    introspect::{
+        ksyms::{module_symbol, symbol_of},
+        nofault,
+    },
 };
 use core::{
     marker::PhantomData,
     mem::{offset_of, size_of},
-    ptr::NonNull,
 };
-use kernel::{
-    build_error, c_str, error::VTABLE_DEFAULT_ERROR, prelude::*, str::CStr, types::Opaque,
-};
+use kernel::{c_str, prelude::*, str::CStr};
 
 /// The three statics of v4l2-async.
 ///
@@ -48,6 +47,8 @@ impl AsyncLists {
         // module: it is loaded first and cannot be unloaded under us.
         core::hint::black_box(bindings::v4l2_async_nf_init as usize);
         let get = |name: &CStr| module_symbol(c_str!("v4l2_async"), name);
+        // INVARIANT: `module_symbol` checks that each address is that symbol
+        // of v4l2_async, which the reference above keeps loaded.
         Ok(Self {
             lock: get(c_str!("list_lock"))? as *mut _,
             subdevs: get(c_str!("subdev_list"))? as *mut _,
@@ -75,8 +76,8 @@ pub(crate) struct Lists<'a> {
     _locked: PhantomData<&'a bindings::mutex>,
 }
 
-// What the lists hold may be gone: a driver that forgot to unregister its
-// subdev (seeds/000) leaves on them memory that was kfree'd or devm-freed,
+// What the lists hold may be gone: a driver that does not unregister its
+// subdev leaves on them memory that was kfree'd or devm-freed,
 // or a static of a module unloaded since, unmapped. So the views below read
 // every entry with `nofault` (never an oops, KASAN quiet), check each link
 // before following it, and stop after `MAX_ENTRIES`. What an entry points
@@ -246,6 +247,8 @@ impl<'a> Lists<'a> {
     /// Every registered async subdev, bound or not.
     pub(crate) fn subdevs(&self) -> impl Iterator<Item = Slot<AsyncSubdev<'a>>> + 'a {
         let off = offset_of!(bindings::v4l2_subdev, async_list);
+        // INVARIANT: entries of the subdev list; `'a` is the hold of its
+        // lock that `AsyncLists::with` gave this view.
         walk_containers(self.lists.subdevs as usize, off).map(|s| {
             s.map(|sd| AsyncSubdev {
                 sd,
@@ -257,6 +260,8 @@ impl<'a> Lists<'a> {
     /// Every registered notifier.
     pub(crate) fn notifiers(&self) -> impl Iterator<Item = Slot<Notifier<'a>>> + 'a {
         let off = offset_of!(bindings::v4l2_async_notifier, notifier_entry);
+        // INVARIANT: entries of the notifier list, under the lock as above;
+        // `Notifier` reads them only through `nofault`.
         walk_containers(self.lists.notifiers as usize, off)
             .map(|s| s.map(|n| Notifier { n, _p: PhantomData }))
     }
@@ -336,7 +341,7 @@ pub(crate) struct AsyncSubdev<'a> {
 /// one is no longer anybody's to unregister, and without generic KASAN a
 /// subdev freed while its module stays loaded (a devm subdev after its
 /// device went) is found live too. So it is still read only through
-/// [`nofault`], and nothing it points to is called (issue 30).
+/// [`nofault`], and nothing it points to is called.
 pub(crate) struct LiveSubdev<'s, 'a>(&'s AsyncSubdev<'a>);
 
 impl LiveSubdev<'_, '_> {
@@ -481,7 +486,7 @@ pub(crate) const MAX_FWNODE_DEPTH: usize = 16;
 /// holds no reference to a subdev's fwnode, and nothing serialises the
 /// removal of a leaked subdev's device with the list lock). So its ops are
 /// never called: they only choose the layout to read (see
-/// `rust_helper_fwnode_layout`: software nodes, and device tree nodes on
+/// `vimc_rs_fwnode_layout`: software nodes, and device tree nodes on
 /// kernels with `CONFIG_OF`), and the path is read from that layout with
 /// [`nofault`], at most [`MAX_FWNODE_DEPTH`] nodes, within `buf`. A node of
 /// another kind (ACPI), or one that does not read back as a path, is
@@ -499,8 +504,8 @@ pub(crate) fn fwnode_of(f: usize, buf: &mut [u8; 1024]) -> Fwnode<'_> {
 }
 
 /// The layout of firmware nodes whose ops table is at `ops`, if known.
-fn layout_of(ops: usize) -> Option<bindings::rust_helper_fwnode_layout> {
-    let mut l = bindings::rust_helper_fwnode_layout {
+fn layout_of(ops: usize) -> Option<bindings::vimc_rs_fwnode_layout> {
+    let mut l = bindings::vimc_rs_fwnode_layout {
         fwnode: 0,
         name: 0,
         parent: 0,
@@ -508,7 +513,7 @@ fn layout_of(ops: usize) -> Option<bindings::rust_helper_fwnode_layout> {
     };
     // SAFETY: the helper compares `ops` with the addresses of ops tables
     // (it reads nothing through it) and writes only `l`.
-    unsafe { bindings::rust_helper_fwnode_layout(ops as kernel::ffi::c_ulong, &mut l) }.then_some(l)
+    unsafe { bindings::vimc_rs_fwnode_layout(ops as kernel::ffi::c_ulong, &mut l) }.then_some(l)
 }
 
 /// Writes the path of the firmware node at `f` to `buf`, root first, `/`
@@ -684,184 +689,4 @@ impl<'a> Connection<'a> {
             .then(|| subdev_name(sd, buf))
             .flatten()
     }
-}
-
-/// What the owner of a [`RootNotifier`] does as its subdevs come and go.
-/// Every callback runs with v4l2-async's list lock held: none may register
-/// or unregister async subdevs or notifiers.
-#[vtable]
-pub(crate) trait NotifierOps: Send + Sync {
-    /// `sd` matched a connection and is registered on the `v4l2_device`.
-    fn bound(&self, _sd: NonNull<bindings::v4l2_subdev>) -> Result {
-        build_error!(VTABLE_DEFAULT_ERROR)
-    }
-    /// Every connection is bound.
-    fn complete(&self) -> Result;
-    /// `sd` is about to be unregistered from the `v4l2_device`.
-    fn unbind(&self, sd: NonNull<bindings::v4l2_subdev>);
-}
-
-/// The C ops table of a [`NotifierOps`] type `T`.
-struct Vtable<T>(PhantomData<T>);
-
-impl<T: NotifierOps> Vtable<T> {
-    const OPS: bindings::v4l2_async_notifier_operations =
-        bindings::v4l2_async_notifier_operations {
-            bound: if T::HAS_BOUND {
-                Some(bound_callback::<T>)
-            } else {
-                None
-            },
-            complete: Some(complete_callback::<T>),
-            unbind: Some(unbind_callback::<T>),
-            // SAFETY: all-zero is "no callback" for the other operations.
-            ..unsafe { core::mem::zeroed() }
-        };
-}
-
-#[repr(C)]
-struct RootInner<T> {
-    n: Opaque<bindings::v4l2_async_notifier>,
-    ops: T,
-}
-
-/// A notifier of a `v4l2_device` that waits for subdevs by firmware node.
-///
-/// # Invariants
-///
-/// `inner.n` was initialized by `v4l2_async_nf_init()` on a `v4l2_device`
-/// that outlives this, with `Vtable::<T>::OPS` as its ops; it is registered
-/// while `registered`. Once registered, callbacks may hold `&T` at any
-/// time: `inner` is never borrowed mutably again (so `registered` lives
-/// outside it). Dropping it unregisters it (unbinding its subdevs through
-/// `T::unbind`) and frees its connections.
-pub(crate) struct RootNotifier<T: NotifierOps> {
-    inner: Pin<KBox<RootInner<T>>>,
-    registered: bool,
-}
-
-// SAFETY: the C notifier is used by v4l2-async under its list lock, from
-// any thread, and by `drop` through v4l2-async's own locked calls; `T` is
-// `Send + Sync` (its callbacks run on whichever thread v4l2-async runs).
-unsafe impl<T: NotifierOps> Send for RootNotifier<T> {}
-
-impl<T: NotifierOps> RootNotifier<T> {
-    /// A notifier for `v4l2_dev`, without connections yet.
-    ///
-    /// # Safety
-    ///
-    /// `v4l2_dev` is registered and outlives the returned notifier.
-    pub(crate) unsafe fn new(v4l2_dev: *mut bindings::v4l2_device, ops: T) -> Result<Self> {
-        let inner = KBox::pin(
-            RootInner {
-                n: Opaque::uninit(),
-                ops,
-            },
-            GFP_KERNEL,
-        )?;
-        // SAFETY: `inner` is pinned and ours; init only sets up the lists
-        // and the owner. The ops table is static.
-        unsafe {
-            let n = inner.n.get();
-            core::ptr::write_bytes(n, 0, 1);
-            bindings::v4l2_async_nf_init(n, v4l2_dev);
-            (*n).ops = &Vtable::<T>::OPS;
-        }
-        Ok(Self {
-            inner,
-            registered: false,
-        })
-    }
-
-    /// Waits for the subdev whose firmware node is `fwnode` (a reference is
-    /// taken and given back with the connection).
-    ///
-    /// # Safety
-    ///
-    /// `fwnode` is a valid firmware node.
-    pub(crate) unsafe fn add_fwnode(&mut self, fwnode: *mut bindings::fwnode_handle) -> Result {
-        if self.registered {
-            return Err(EBUSY);
-        }
-        // SAFETY: not registered yet, so only we touch its lists.
-        let asc = unsafe {
-            bindings::__v4l2_async_nf_add_fwnode(
-                self.inner.n.get(),
-                fwnode,
-                core::mem::size_of::<bindings::v4l2_async_connection>() as u32,
-            )
-        };
-        kernel::error::from_err_ptr(asc).map(|_| ())
-    }
-
-    /// Registers the notifier: subdevs already there bind now, and
-    /// `complete` may run before this returns.
-    pub(crate) fn register(&mut self) -> Result {
-        if self.registered {
-            return Err(EBUSY);
-        }
-        // SAFETY: initialized (type invariant) and not registered (checked).
-        kernel::error::to_result(unsafe { bindings::v4l2_async_nf_register(self.inner.n.get()) })?;
-        // INVARIANT: registered just above.
-        self.registered = true;
-        Ok(())
-    }
-}
-
-impl<T: NotifierOps> Drop for RootNotifier<T> {
-    fn drop(&mut self) {
-        // SAFETY: initialized; unregistering unbinds every bound subdev
-        // (calling `unbind`), cleanup frees the connections.
-        unsafe {
-            if self.registered {
-                bindings::v4l2_async_nf_unregister(self.inner.n.get());
-            }
-            bindings::v4l2_async_nf_cleanup(self.inner.n.get());
-        }
-    }
-}
-
-/// # Safety
-///
-/// `n` is the notifier of a live `RootInner<T>`.
-unsafe fn ops_of<'a, T>(n: *mut bindings::v4l2_async_notifier) -> &'a T {
-    // SAFETY: `n` is the first field of a `RootInner<T>` (`repr(C)`).
-    unsafe { &(*n.cast::<RootInner<T>>()).ops }
-}
-
-/// # Safety
-///
-/// Called by v4l2-async on a notifier of a live `RootInner<T>`.
-unsafe extern "C" fn bound_callback<T: NotifierOps>(
-    n: *mut bindings::v4l2_async_notifier,
-    sd: *mut bindings::v4l2_subdev,
-    _asc: *mut bindings::v4l2_async_connection,
-) -> kernel::ffi::c_int {
-    // SAFETY: installed only on `RootInner<T>` notifiers; the core passes a
-    // registered subdev.
-    let (ops, sd) = unsafe { (ops_of::<T>(n), NonNull::new_unchecked(sd)) };
-    to_c_int(ops.bound(sd))
-}
-
-/// # Safety
-///
-/// Called by v4l2-async on a notifier of a live `RootInner<T>`.
-unsafe extern "C" fn complete_callback<T: NotifierOps>(
-    n: *mut bindings::v4l2_async_notifier,
-) -> kernel::ffi::c_int {
-    // SAFETY: installed only on `RootInner<T>` notifiers.
-    to_c_int(unsafe { ops_of::<T>(n) }.complete())
-}
-
-/// # Safety
-///
-/// Called by v4l2-async on a notifier of a live `RootInner<T>`.
-unsafe extern "C" fn unbind_callback<T: NotifierOps>(
-    n: *mut bindings::v4l2_async_notifier,
-    sd: *mut bindings::v4l2_subdev,
-    _asc: *mut bindings::v4l2_async_connection,
-) {
-    // SAFETY: as in `bound_callback`.
-    let (ops, sd) = unsafe { (ops_of::<T>(n), NonNull::new_unchecked(sd)) };
-    ops.unbind(sd);
 }

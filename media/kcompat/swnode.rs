@@ -5,7 +5,7 @@
 //!
 //! C header: [`include/linux/property.h`](srctree/include/linux/property.h)
 
-use super::bindings;
+use crate::media::bindings;
 use kernel::{error::to_result, prelude::*, str::CStr, types::Opaque};
 
 /// A registered software node without properties or parent.
@@ -37,6 +37,9 @@ impl SoftwareNode {
         }
         // SAFETY: `node` is initialized and stays pinned until drop.
         to_result(unsafe { bindings::software_node_register(node.get()) })?;
+        // INVARIANT: registered just above, its name `'static`. References to
+        // its fwnode go back first by their holders' drop order (the fields
+        // of `DeviceWithNode`, the module's), not by anything here.
         Ok(Self { node })
     }
 
@@ -88,5 +91,7 @@ pub(crate) fn find(name: &CStr) -> Option<FwnodeRef> {
     }
     // SAFETY: `node` is registered and referenced.
     let fwnode = unsafe { bindings::software_node_fwnode(node) };
+    // INVARIANT: the handle of the node found above, whose reference
+    // `software_node_find_by_name` took for us.
     Some(FwnodeRef { fwnode })
 }

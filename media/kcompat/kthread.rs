@@ -4,7 +4,7 @@
 //!
 //! C header: [`include/linux/kthread.h`](srctree/include/linux/kthread.h)
 
-use super::{bindings, compat::ARef};
+use crate::media::{bindings, compat::ARef};
 use kernel::{ffi::c_void, prelude::*, str::CStr, task::Task};
 
 /// The body of a thread's loop.
@@ -71,6 +71,9 @@ impl<F: Work> Thread<F> {
         let task: ARef<Task> = unsafe { &*task.cast::<Task>() }.into();
         // SAFETY: a freshly created thread.
         unsafe { bindings::wake_up_process(task_ptr(&task)) };
+        // INVARIANT: `task` was created above with `trampoline::<F>` and
+        // `data`, and woken; `trampoline` returns only once `kthread_stop`
+        // asks. `data` is the `KBox` turned raw above, given to it alone.
         Ok(Self { task, data })
     }
 }

@@ -12,7 +12,7 @@
 //! (not built in): the caller depends on it by linking against one of its
 //! exports, which also keeps the address valid while the caller is loaded.
 
-use super::bindings;
+use crate::media::bindings;
 use kernel::ffi::c_ulong;
 use kernel::{prelude::*, str::CStr};
 
@@ -23,16 +23,16 @@ pub(crate) fn module_symbol(module: &CStr, sym: &CStr) -> Result<usize> {
     // SAFETY: `THIS_MODULE` is our own module, on the module list while
     // our code runs; the names are C strings; the helper only reads.
     let addr = unsafe {
-        bindings::rust_helper_module_symbol(
-            super::THIS_MODULE.as_ptr(),
+        bindings::vimc_rs_module_symbol(
+            crate::media::THIS_MODULE.as_ptr(),
             module.as_char_ptr(),
             sym.as_char_ptr(),
         )
     } as usize;
     let mut buf = [0u8; 1024];
     let found = symbol_of(addr, &mut buf);
-    let want = super::compat::cstr_bytes(sym);
-    let m = super::compat::cstr_bytes(module);
+    let want = crate::media::compat::cstr_bytes(sym);
+    let m = crate::media::compat::cstr_bytes(module);
     let ok = addr != 0
         && found.starts_with(want)
         && found[want.len()..].starts_with(b"+0x0/")
@@ -59,6 +59,6 @@ pub(crate) fn symbol_of(addr: usize, buf: &mut [u8; 1024]) -> &[u8] {
     // SAFETY: `buf` is larger than KSYM_SYMBOL_LEN; the function only
     // compares `addr` with symbol tables, and copies a module's name in
     // the RCU read section that keeps the module from being freed.
-    let n = unsafe { bindings::rust_helper_sprint_symbol(buf.as_mut_ptr(), addr as c_ulong) };
+    let n = unsafe { bindings::vimc_rs_sprint_symbol(buf.as_mut_ptr(), addr as c_ulong) };
     &buf[..(n.max(0) as usize).min(buf.len())]
 }

@@ -7,12 +7,12 @@
 //! The handler is embedded in the entity's allocation and freed by the
 //! entity's release callback; control names and menus are `'static`.
 
-use super::bindings;
+use crate::media::bindings;
 use kernel::{error::to_result, prelude::*, str::CStr};
 
 /// Control ids (`V4L2_CID_*`) used by our drivers.
 pub(crate) mod cid {
-    use super::bindings;
+    use crate::media::bindings;
     pub(crate) const BRIGHTNESS: u32 = bindings::V4L2_CID_BRIGHTNESS;
     pub(crate) const CONTRAST: u32 = bindings::V4L2_CID_CONTRAST;
     pub(crate) const SATURATION: u32 = bindings::V4L2_CID_SATURATION;
@@ -38,7 +38,7 @@ impl<const N: usize> MenuStrings<N> {
         let mut p = [core::ptr::null(); N];
         let mut i = 0;
         while i < N {
-            p[i] = super::compat::cstr_ptr(items[i]);
+            p[i] = crate::media::compat::cstr_ptr(items[i]);
             i += 1;
         }
         Self(p)
@@ -75,6 +75,7 @@ unsafe impl Sync for Menu {}
 
 impl Menu {
     /// The test pattern names of the kernel's v4l2-tpg library.
+    // INVARIANT: not a `Strings` menu: the invariant asks nothing of it.
     pub(crate) const TPG_PATTERNS: Menu = Menu(MenuKind::TpgPatterns);
 
     /// The largest item index.
@@ -152,7 +153,7 @@ impl Def {
 /// # Safety
 ///
 /// `hdl` is an initialized handler; `ops` lives as long as it.
-pub(super) unsafe fn add(
+pub(in crate::media) unsafe fn add(
     hdl: *mut bindings::v4l2_ctrl_handler,
     ops: &'static bindings::v4l2_ctrl_ops,
     defs: &[Def],
@@ -238,7 +239,7 @@ impl Locked<'_> {
     ///
     /// `hdl` is an initialized handler whose lock is held for the returned
     /// value's lifetime.
-    pub(super) unsafe fn new(hdl: *mut bindings::v4l2_ctrl_handler) -> Self {
+    pub(in crate::media) unsafe fn new(hdl: *mut bindings::v4l2_ctrl_handler) -> Self {
         // INVARIANT: guaranteed by the caller.
         Self {
             hdl,
@@ -249,7 +250,7 @@ impl Locked<'_> {
     fn find(&self, id: u32) -> Result<*mut bindings::v4l2_ctrl> {
         // SAFETY: `hdl` is initialized and its lock held (type invariant),
         // as the helper requires (v4l2_ctrl_find() would take that lock).
-        let c = unsafe { bindings::rust_helper_v4l2_ctrl_find_locked(self.hdl, id) };
+        let c = unsafe { bindings::vimc_rs_v4l2_ctrl_find_locked(self.hdl, id) };
         if c.is_null() {
             Err(EINVAL)
         } else {

@@ -5,8 +5,8 @@
 //!
 //! C header: [`include/media/tpg/v4l2-tpg.h`](srctree/include/media/tpg/v4l2-tpg.h)
 
-use super::bindings;
-use super::v4l2::Colorimetry;
+use crate::media::bindings;
+use crate::media::v4l2::types::Colorimetry;
 use core::fmt;
 use kernel::{prelude::*, str::CStr, types::Opaque};
 
@@ -82,12 +82,19 @@ impl Tpg {
                 // SAFETY: `tpg_free` releases what a partial `tpg_alloc` left.
                 |_| unsafe { bindings::tpg_free(tpg.get()) },
             )?;
+        // INVARIANT: `tpg_init` and `tpg_alloc` succeeded above; no format
+        // set yet.
         Ok(Self { tpg, frame_len: 0 })
     }
 
     /// Configures the frame format as C vimc's sensor does when streaming
-    /// starts. Fails for sizes the line buffers cannot hold.
+    /// starts. Fails for sizes the line buffers cannot hold, for pixel
+    /// formats the generator does not know (C vimc keeps the previous one's
+    /// pixel size and writes past its frame), for formats of more than one
+    /// buffer or unlike planes, and for lines shorter than `width` pixels.
     pub(crate) fn set_format(&mut self, f: &TpgFormat) -> Result {
+        // Until this succeeds, no fill: the format may be half set.
+        self.frame_len = 0;
         // SAFETY: initialized (type invariant); reading a plain field.
         let max = unsafe { (*self.tpg.get()).max_line_width };
         if f.width > max || f.width == 0 || f.height == 0 {
@@ -95,8 +102,8 @@ impl Tpg {
         }
         let c = &f.color;
         // SAFETY: initialized (type invariant).
-        unsafe {
-            bindings::rust_helper_tpg_s_format(
+        let known = unsafe {
+            bindings::vimc_rs_tpg_s_format(
                 self.tpg.get(),
                 f.width,
                 f.height,
@@ -109,8 +116,30 @@ impl Tpg {
                 c.xfer_func,
             )
         };
-        // SAFETY: as above; `buf_height` is what the fill writes per plane.
-        let lines = unsafe { (*self.tpg.get()).buf_height } as usize;
+        if !known {
+            return Err(EINVAL);
+        }
+        // SAFETY: as above; plain fields that `tpg_s_fourcc` and
+        // `tpg_reset_source` set: buffers, planes (Bayer's two interleaved
+        // ones share each line's bytes), bytes per two pixels of each, and
+        // the lines the fill writes.
+        let (one_buffer, twopix, lines) = unsafe {
+            let t = &*self.tpg.get();
+            let same = t.planes == 1 || (t.interleaved && t.twopixelsize[1] == t.twopixelsize[0]);
+            (
+                t.buffers == 1 && same,
+                t.twopixelsize[0],
+                t.buf_height as usize,
+            )
+        };
+        let line = u64::from(f.width) * u64::from(twopix) / 2;
+        if !one_buffer || line == 0 || u64::from(f.bytesperline) < line {
+            return Err(EINVAL);
+        }
+        // INVARIANT: the fill writes one buffer, `buf_height` lines
+        // `bytesperline` apart, each `width` pixels of `twopixelsize / 2`
+        // bytes (the same for interleaved planes), which the check above
+        // keeps within `bytesperline`.
         self.frame_len = f.bytesperline as usize * lines;
         Ok(())
     }
@@ -119,7 +148,7 @@ impl Tpg {
     pub(crate) fn set_controls(&mut self, c: &TpgControls) {
         // SAFETY: initialized (type invariant).
         unsafe {
-            bindings::rust_helper_tpg_s_controls(
+            bindings::vimc_rs_tpg_s_controls(
                 self.tpg.get(),
                 c.pattern,
                 c.hflip,

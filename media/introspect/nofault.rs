@@ -12,7 +12,7 @@
 //! valid ([`Plain`]). Nothing here ever dereferences what it reads: a
 //! pointer read this way is a number until the caller has validated it.
 
-use super::bindings;
+use crate::media::bindings;
 use kernel::ffi::{c_long, c_ulong};
 
 /// Types for which every bit pattern is a valid value.
@@ -48,7 +48,7 @@ pub(crate) fn read<T: Plain>(addr: usize) -> Option<T> {
     // SAFETY: the helper writes at most `size_of::<T>()` bytes to `v` and
     // reads `addr` without faulting; it dereferences nothing else.
     let ret = unsafe {
-        bindings::rust_helper_read_nofault(
+        bindings::vimc_rs_read_nofault(
             v.as_mut_ptr().cast(),
             addr as c_ulong,
             core::mem::size_of::<T>() as c_ulong,
@@ -75,11 +75,7 @@ pub(crate) fn read_str(addr: usize, buf: &mut [u8]) -> Option<&[u8]> {
     // SAFETY: the helper writes at most `buf.len()` bytes and reads `addr`
     // without faulting.
     let n = unsafe {
-        bindings::rust_helper_read_str_nofault(
-            buf.as_mut_ptr(),
-            addr as c_ulong,
-            buf.len() as c_long,
-        )
+        bindings::vimc_rs_read_str_nofault(buf.as_mut_ptr(), addr as c_ulong, buf.len() as c_long)
     };
     let n = usize::try_from(n).ok()?;
     // `n` counts the bytes read, NUL included if one was found.
@@ -99,14 +95,14 @@ pub(crate) fn cstr_in(bytes: &[u8]) -> Option<&[u8]> {
 /// cannot be told from a live one by its address.
 pub(crate) fn poisoned(addr: usize, len: usize) -> bool {
     // SAFETY: the helper only reads KASAN's shadow without faulting.
-    unsafe { bindings::rust_helper_kasan_poisoned(addr as c_ulong, len as c_ulong) }
+    unsafe { bindings::vimc_rs_kasan_poisoned(addr as c_ulong, len as c_ulong) }
 }
 
 /// `peek!(addr, Type, field.path)`: the field of the `Type` at `addr`, read
 /// with [`field`] (`Option` of the field's type). Union fields may be named.
 macro_rules! peek {
     ($base:expr, $T:ty, $($f:ident).+) => {
-        $crate::media::nofault::field(
+        $crate::media::introspect::nofault::field(
             $base,
             ::core::mem::offset_of!($T, $($f).+),
             #[allow(unused_unsafe)]

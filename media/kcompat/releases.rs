@@ -4,10 +4,10 @@
 //! waits for the last of them. Their release callbacks run when C drops
 //! the last reference, which may be after the driver is gone: a kobject's
 //! release runs 1 to 4 s late under `DEBUG_KOBJECT_RELEASE`, and a release
-//! calling into unloaded module text is a crash (found by 21 on such a
-//! kernel: a video node's release after `rmmod vimc_rs`).
+//! calling into unloaded module text is a crash (on such a kernel, a video
+//! node's release after `rmmod vimc_rs`).
 
-use super::bindings;
+use crate::media::bindings;
 
 /// Part of an object this module frees; make it the object's last field,
 /// so that it goes last. Counted from creation to drop.
@@ -16,7 +16,7 @@ pub(crate) struct Counted(());
 impl Counted {
     pub(crate) fn new() -> Self {
         // SAFETY: a counter in this module's helpers; no precondition.
-        unsafe { bindings::rust_helper_module_object_new() };
+        unsafe { bindings::vimc_rs_module_object_new() };
         Self(())
     }
 }
@@ -26,7 +26,7 @@ impl Drop for Counted {
         // SAFETY: pairs with `new`. `Barrier` waits for the count, then for
         // this releaser to leave the module's text (what remains of its
         // release: the box's kfree and returns; see the helper).
-        unsafe { bindings::rust_helper_module_object_gone() };
+        unsafe { bindings::vimc_rs_module_object_gone() };
     }
 }
 
@@ -43,6 +43,6 @@ impl Barrier {
 impl Drop for Barrier {
     fn drop(&mut self) {
         // SAFETY: sleeps; module exit runs in process context.
-        unsafe { bindings::rust_helper_module_objects_wait() };
+        unsafe { bindings::vimc_rs_module_objects_wait() };
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! C header: [`include/media/media-device.h`](srctree/include/media/media-device.h)
 
-use super::{bindings, copy_cstr};
+use crate::media::{bindings, copy_cstr};
 use core::sync::atomic::AtomicBool;
 use kernel::{error::to_result, prelude::*, str::CStr, types::Opaque, ThisModule};
 
@@ -22,7 +22,7 @@ pub(crate) struct Info {
 }
 
 /// A `struct media_device` embedded in the driver's top-level object
-/// ([`super::v4l2_device::Root`]), which owns its memory and lifetime.
+/// ([`crate::media::v4l2::device::Root`]), which owns its memory and lifetime.
 ///
 /// # Invariants
 ///
@@ -38,7 +38,9 @@ pub(crate) struct MediaDevice {
 }
 
 impl MediaDevice {
-    pub(super) const fn uninit() -> Self {
+    pub(in crate::media) const fn uninit() -> Self {
+        // INVARIANT: neither initialized nor registered before `init` and
+        // `register` run; `complete` starts false.
         Self {
             mdev: Opaque::uninit(),
             complete: AtomicBool::new(false),
@@ -59,15 +61,13 @@ impl MediaDevice {
     /// # Safety
     ///
     /// `init` ran and `cleanup` did not; true only as said above.
-    pub(super) unsafe fn set_complete(&self, complete: bool) {
+    pub(in crate::media) unsafe fn set_complete(&self, complete: bool) {
+        // INVARIANT: the helper writes `complete` with `graph_mutex` held;
+        // the caller passes true only for a complete, registered graph.
         // SAFETY: initialized, so `graph_mutex` is (guaranteed by the
         // caller); the flag is ours and lives as long as `self`.
         unsafe {
-            bindings::rust_helper_media_set_complete(
-                self.as_ptr(),
-                self.complete.as_ptr(),
-                complete,
-            )
+            bindings::vimc_rs_media_set_complete(self.as_ptr(), self.complete.as_ptr(), complete)
         };
     }
 
@@ -86,7 +86,7 @@ impl MediaDevice {
         // SAFETY: guaranteed by the caller; the helper reads the flag under
         // `graph_mutex`, which it writes under.
         to_result(unsafe {
-            bindings::rust_helper_video_device_pipeline_start(
+            bindings::vimc_rs_video_device_pipeline_start(
                 vdev,
                 pipe,
                 self.as_ptr(),
@@ -101,8 +101,9 @@ impl MediaDevice {
     ///
     /// `self` is not initialized and not yet shared with C; `dev` is valid
     /// and outlives the media device's registration.
-    pub(super) unsafe fn init(&self, dev: *mut bindings::device, info: &Info) {
+    pub(in crate::media) unsafe fn init(&self, dev: *mut bindings::device, info: &Info) {
         let m = self.as_ptr();
+        // INVARIANT: initialized by `media_device_init` below, until `cleanup`.
         // SAFETY: the caller gives us exclusive access to uninitialized
         // memory; all-zero is the state `media_device_init` expects.
         unsafe {
@@ -123,7 +124,7 @@ impl MediaDevice {
     /// # Safety
     ///
     /// `init` ran, the device is not registered, and nobody uses it anymore.
-    pub(super) unsafe fn cleanup(&self) {
+    pub(in crate::media) unsafe fn cleanup(&self) {
         // SAFETY: guaranteed by the caller.
         unsafe { bindings::media_device_cleanup(self.as_ptr()) };
     }
@@ -133,7 +134,7 @@ impl MediaDevice {
     /// # Safety
     ///
     /// `init` ran and the device is not registered.
-    pub(super) unsafe fn register(&self, module: &'static ThisModule) -> Result {
+    pub(in crate::media) unsafe fn register(&self, module: &'static ThisModule) -> Result {
         // SAFETY: guaranteed by the caller.
         to_result(unsafe { bindings::__media_device_register(self.as_ptr(), module.as_ptr()) })
     }
@@ -144,7 +145,7 @@ impl MediaDevice {
     /// # Safety
     ///
     /// `init` ran. (Unregistering twice or without registering is a no-op in C.)
-    pub(super) unsafe fn unregister(&self) {
+    pub(in crate::media) unsafe fn unregister(&self) {
         // SAFETY: guaranteed by the caller.
         unsafe { bindings::media_device_unregister(self.as_ptr()) };
     }

@@ -135,8 +135,8 @@ mod imp {
 /// the data a [`Dir`] owns may go right after it removed its files.
 #[cfg(not(kernel_7))]
 mod imp {
-    use super::super::bindings;
     use super::{write_file, Files, Show};
+    use crate::media::bindings;
     use core::{fmt, marker::PhantomData};
     use kernel::{
         error::from_err_ptr,
@@ -271,6 +271,7 @@ mod imp {
                     &FOPS.0,
                 )
             })?;
+            // INVARIANT: `entry` points to `self.data`, the `Dir`'s data.
             // Within the capacity reserved above: cannot fail.
             self.entries.push(entry, GFP_KERNEL)?;
             Ok(())
@@ -287,6 +288,7 @@ mod imp {
         // and the entry and the data it points to live until then.
         let r = unsafe {
             let e = &*((*m).private as *const Entry);
+            // INVARIANT: `m` is the `seq_file` this `show` call was given.
             (e.write)(e.data, &mut SeqFile { m })
         };
         // Only seq_write's overflow, which the seq_file core handles.
@@ -311,7 +313,7 @@ mod imp {
     unsafe impl Sync for Fops {}
 
     static FOPS: Fops = Fops(bindings::file_operations {
-        owner: super::super::THIS_MODULE_PTR,
+        owner: crate::media::THIS_MODULE_PTR,
         open: Some(open_callback),
         read: Some(bindings::seq_read),
         llseek: Some(bindings::seq_lseek),

@@ -6,7 +6,7 @@
 //!
 //! C header: [`include/linux/module.h`](srctree/include/linux/module.h)
 
-use super::bindings;
+use crate::media::bindings;
 use core::marker::PhantomData;
 use kernel::{
     ffi::{c_int, c_ulong, c_void},
