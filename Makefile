@@ -47,7 +47,7 @@ modules-only:
 	@if [ "$$(cat .kdir 2>/dev/null)" != "$(KDIR)" ]; then \
 		$(MAKE) -s -C $(KDIR) M=$(CURDIR) $(KVARS) clean; \
 		$(MAKE) -s -C $(KDIR) M=$(CURDIR)/tests/modules $(KVARS) clean; echo "$(KDIR)" > .kdir; fi
-	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) $(KVARS) $(if $(CLIPPY),CLIPPY=1) modules
+	@$(MAKE) -s -C $(KDIR) M=$(CURDIR) $(KVARS) $(if $(CLIPPY),CLIPPY=1) VIMC_RS_KUNIT=y modules
 	@$(MAKE) -s -C $(KDIR) M=$(CURDIR)/tests/modules $(KVARS) modules
 
 guest: modules
@@ -95,7 +95,7 @@ check-suites: deps
 
 # A change's first verdict: the graph, parity, streaming and configfs core
 # on 7.3 (README: which scenarios, how long).
-QUICK := ^(20-vimc-rs-graph|40-parity-graph-and-capture|41-parity-subdev-formats|60-stream-bitexact|65-configfs-graphs|66-configfs-bad|67-configfs-example)$$
+QUICK := ^(20-vimc-rs-graph|24-kunit|40-parity-graph-and-capture|41-parity-subdev-formats|60-stream-bitexact|65-configfs-graphs|66-configfs-bad|67-configfs-example)$$
 check-quick: deps
 	@env -u KDIR $(MAKE) --no-print-directory KERNEL=7.3 ONLY='$(QUICK)' check-one
 

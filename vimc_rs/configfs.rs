@@ -15,9 +15,11 @@
 //!     ancillary:a/             an ancillary link: primary, ancillary (names)
 //! ```
 //!
-//! A device's configuration lives in one mutex, which every mkdir, rmdir,
-//! attribute write and `enabled` takes: `enabled=1` builds a
-//! [`Topology`] from it (a snapshot), checks it and registers it.
+//! A device's configuration is a [`Topology`] draft in one mutex, which
+//! every mkdir, rmdir, attribute write and `enabled` takes. Each directory
+//! kind has its own type and attributes, and edits its item of the draft;
+//! the draft checks every edit (names, formats), and `enabled=1` validates
+//! it (links) and registers it.
 
 use crate::{
     device::{media_info, VimcShared},
@@ -25,14 +27,16 @@ use crate::{
     kinds,
     media::{
         bindings,
-        compat::{cstr_bytes, fmt, kvec_remove},
+        compat::{cstr_bytes, fmt},
         kcompat::{
-            configfs::{self, configfs_attrs, AttributeOperations, Group, GroupOperations},
+            configfs::{
+                self, configfs_attrs, AttributeOperations, Group, GroupOperations, ItemType,
+            },
             platform,
         },
         v4l2::{device as v4l2_device, graph::Graph},
     },
-    topology::{Topology, ENABLED, IMMUTABLE},
+    topology::{Ancillary, Link, Topology, ENABLED, IMMUTABLE},
 };
 use core::{
     fmt::Write,
@@ -104,7 +108,7 @@ impl GroupOperations for Root {
         let shared = Arc::pin_init(
             pin_init!(Shared {
                 state <- new_mutex!(State {
-                    entries: KVec::new(),
+                    draft: Topology::new(),
                     live: None,
                 }),
                 id,
@@ -121,30 +125,6 @@ impl GroupOperations for Root {
     }
 }
 
-/// What one directory inside a device directory describes.
-enum What {
-    Entity {
-        name: CString,
-        kind: &'static Kind,
-        format: Option<InitialFormat>,
-    },
-    Link {
-        source: Option<(CString, u16)>,
-        sink: Option<(CString, u16)>,
-        flags: u32,
-    },
-    Ancillary {
-        primary: Option<CString>,
-        ancillary: Option<CString>,
-    },
-}
-
-struct Entry {
-    /// The directory's name.
-    dir: CString,
-    what: What,
-}
-
 /// A registered device, torn down on drop.
 struct Live {
     // Field order is drop order: the graph, then its v4l2_device, then the
@@ -155,8 +135,9 @@ struct Live {
 }
 
 struct State {
-    /// In creation order (which gives the entities' ids).
-    entries: KVec<Entry>,
+    /// The configuration: every directory's item, found by the
+    /// directory's name.
+    draft: Topology,
     live: Option<Live>,
 }
 
@@ -203,6 +184,36 @@ fn trim(page: &[u8]) -> &[u8] {
     page.strip_suffix(b"\n").unwrap_or(page)
 }
 
+/// `enabled` as written: `1`, `y`, `Y` or `0`, `n`, `N`.
+fn parse_enabled(s: &[u8]) -> Result<bool> {
+    match s {
+        b"1" | b"y" | b"Y" => Ok(true),
+        b"0" | b"n" | b"N" => Ok(false),
+        _ => Err(EINVAL),
+    }
+}
+
+/// What a directory made in a device directory is, by its name.
+enum DirName {
+    /// `KIND:NAME`: an entity of that kind called NAME.
+    Entity(&'static Kind, CString),
+    /// `link:ID`: a data link.
+    Link,
+    /// `ancillary:ID`: an ancillary link.
+    Ancillary,
+}
+
+/// A directory name: `link:ID`, `ancillary:ID` or `KIND:NAME`.
+fn parse_dir(name: &[u8]) -> Result<DirName> {
+    let colon = name.iter().position(|&c| c == b':').ok_or(EINVAL)?;
+    let (prefix, rest) = (&name[..colon], &name[colon + 1..]);
+    Ok(match prefix {
+        b"link" => DirName::Link,
+        b"ancillary" => DirName::Ancillary,
+        _ => DirName::Entity(kinds::by_name(prefix).ok_or(EINVAL)?, to_cstring(rest)?),
+    })
+}
+
 /// An attribute's page, filled from the start; what does not fit is cut.
 struct Page<'a> {
     page: &'a mut [u8; PAGE_SIZE],
@@ -229,91 +240,25 @@ impl core::fmt::Write for Page<'_> {
     }
 }
 
-impl State {
-    /// What the directory called `dir` describes.
-    fn what_mut(&mut self, dir: &CStr) -> Result<&mut What> {
-        self.entries
-            .iter_mut()
-            .find(|e| cstr_bytes(&e.dir) == cstr_bytes(dir))
-            .map(|e| &mut e.what)
-            .ok_or(ENOENT)
-    }
-
-    fn entity(&self, name: &CStr) -> Option<&Entry> {
-        self.entries.iter().find(|e| {
-            matches!(&e.what, What::Entity { name: n, .. } if cstr_bytes(n) == cstr_bytes(name))
-        })
-    }
-
-    /// The topology the entries describe; -EINVAL (with a log line) if a
-    /// link is incomplete or names a missing entity.
-    fn topology(&self, dev: &CStr) -> Result<Topology> {
-        let mut t = Topology::new();
-        for e in self.entries.iter() {
-            if let What::Entity { name, kind, format } = &e.what {
-                t.entity_with(name, kind, *format)?;
-            }
-        }
-        for e in self.entries.iter() {
-            let ret = match &e.what {
-                What::Entity { .. } => Ok(()),
-                What::Link {
-                    source: Some(so),
-                    sink: Some(si),
-                    flags,
-                } => t.link(&so.0, so.1, &si.0, si.1, *flags),
-                What::Ancillary {
-                    primary: Some(p),
-                    ancillary: Some(a),
-                } => t.ancillary(p, a),
-                _ => Err(EINVAL),
-            };
-            if ret.is_err() {
-                pr_err!(
-                    "{}: {}: incomplete, or names an entity that is not there\n",
-                    dev,
-                    &*e.dir
-                );
-                return Err(EINVAL);
-            }
-        }
-        Ok(t)
-    }
-}
-
 impl Shared {
-    /// Takes the entry of directory `dir` out of the configuration.
-    fn remove(&self, dir: &CStr) {
-        let mut state = self.state.lock();
-        if let Some(i) = state
-            .entries
-            .iter()
-            .position(|e| cstr_bytes(&e.dir) == cstr_bytes(dir))
-        {
-            drop(kvec_remove(&mut state.entries, i));
-        }
-    }
-
-    /// Adds `entry`. -EBUSY while registered, -EEXIST for an entity name
-    /// taken.
-    fn add(&self, entry: Entry) -> Result {
+    /// Edits the configuration; -EBUSY while it is registered.
+    fn edit<R>(&self, f: impl FnOnce(&mut Topology) -> Result<R>) -> Result<R> {
         let mut state = self.state.lock();
         if state.live.is_some() {
             return Err(EBUSY);
         }
-        if let What::Entity { name, .. } = &entry.what {
-            if state.entity(name).is_some() {
-                return Err(EEXIST);
-            }
-        }
-        state.entries.push(entry, GFP_KERNEL)?;
-        Ok(())
+        f(&mut state.draft)
+    }
+
+    /// Reads the configuration.
+    fn read<R>(&self, f: impl FnOnce(&Topology) -> Result<R>) -> Result<R> {
+        f(&self.state.lock().draft)
     }
 
     /// Registers the device the configuration describes.
     fn enable(&self, state: &mut State) -> Result {
         let name = CString::try_from_fmt(fmt!("vimc_rs.{}", self.id))?;
-        let topology = state.topology(&name)?;
+        state.draft.validate(&name)?;
         // Bound at once by the module's HoldingDriver of that name.
         let pdev = platform::DeviceRegistration::new(DRIVER, self.id)?;
         if !pdev.is_bound() {
@@ -327,7 +272,7 @@ impl Shared {
             self.device_data,
             &crate::media::THIS_MODULE,
         )?;
-        let graph = topology.register(&device)?;
+        let graph = state.draft.register(&name, &device)?;
         state.live = Some(Live {
             _graph: graph,
             _device: device,
@@ -347,11 +292,7 @@ impl AttributeOperations<0> for DeviceDir {
     }
 
     fn store(data: &DeviceDir, page: &[u8]) -> Result {
-        let on = match trim(page) {
-            b"1" | b"y" | b"Y" => true,
-            b"0" | b"n" | b"N" => false,
-            _ => return Err(EINVAL),
-        };
+        let on = parse_enabled(trim(page))?;
         let mut state = data.shared.state.lock();
         match (on, state.live.is_some()) {
             (true, false) => data.shared.enable(&mut state),
@@ -369,145 +310,44 @@ impl GroupOperations for DeviceDir {
     type Child = NodeDir;
 
     fn make_group(&self, name: &CStr) -> Result<impl PinInit<Group<NodeDir>, Error>> {
-        let bytes = cstr_bytes(name);
-        let colon = bytes.iter().position(|&c| c == b':').ok_or(EINVAL)?;
-        let (prefix, rest) = (&bytes[..colon], &bytes[colon + 1..]);
-        let what = match prefix {
-            b"link" => What::Link {
-                source: None,
-                sink: None,
-                flags: 0,
-            },
-            b"ancillary" => What::Ancillary {
-                primary: None,
-                ancillary: None,
-            },
-            _ => {
-                let kind = kinds::by_name(prefix).ok_or(EINVAL)?;
-                What::Entity {
-                    name: to_cstring(rest)?,
-                    kind,
-                    format: kind.format,
-                }
+        let what = parse_dir(cstr_bytes(name))?;
+        let at = DirAt {
+            shared: self.shared.clone(),
+            key: CString::try_from(name)?,
+        };
+        let (item_type, node) = match &what {
+            DirName::Entity(kind, _) => {
+                (EntityDir::item_type(kind), DirKind::Entity(EntityDir(at)))
             }
-        };
-        let item_type = match what {
-            What::Entity { format: None, .. } => configfs_attrs! {
-                container: configfs::Group<NodeDir>,
-                data: NodeDir,
-                attributes: [
-                    name: 10,
-                ],
-            },
-            What::Entity { kind, .. } if kind.node => configfs_attrs! {
-                container: configfs::Group<NodeDir>,
-                data: NodeDir,
-                attributes: [
-                    name: 10,
-                    width: 6,
-                    height: 7,
-                    pixelformat: 9,
-                ],
-            },
-            What::Entity { .. } => configfs_attrs! {
-                container: configfs::Group<NodeDir>,
-                data: NodeDir,
-                attributes: [
-                    name: 10,
-                    width: 6,
-                    height: 7,
-                    code: 8,
-                ],
-            },
-            What::Link { .. } => configfs_attrs! {
-                container: configfs::Group<NodeDir>,
-                data: NodeDir,
-                attributes: [
-                    source: 1,
-                    sink: 2,
-                    flags: 3,
-                ],
-            },
-            What::Ancillary { .. } => configfs_attrs! {
-                container: configfs::Group<NodeDir>,
-                data: NodeDir,
-                attributes: [
-                    primary: 4,
-                    ancillary: 5,
-                ],
-            },
-        };
-        let entry = Entry {
-            dir: name.try_into()?,
-            what,
+            DirName::Link => (LinkDir::item_type(), DirKind::Link(LinkDir(at))),
+            DirName::Ancillary => (
+                AncillaryDir::item_type(),
+                DirKind::Ancillary(AncillaryDir(at)),
+            ),
         };
         // Allocated here: `new_group`'s `data` must not fail.
-        let (dir, node_dir) = (CString::try_from(name)?, CString::try_from(name)?);
-        let node = try_pin_init!(NodeDir {
-            shared: self.shared.clone(),
-            dir: node_dir,
-        });
+        let (dir, key) = (CString::try_from(name)?, CString::try_from(name)?);
         let shared = self.shared.clone();
-        // The entry joins the configuration as the group's last step; if
-        // the mkdir fails after `make_group`, configfs calls `drop_item`.
+        // The item joins the configuration as the group's last step; if the
+        // mkdir fails after `make_group`, configfs calls `drop_item`.
+        let node = try_pin_init!(NodeDir { kind: node });
         Ok(configfs::new_group(dir, item_type, node, move || {
-            shared.add(entry)
+            shared.edit(|t| match what {
+                DirName::Entity(kind, entity) => t.add_entity(&key, &entity, kind),
+                DirName::Link => t.add_link(&key),
+                DirName::Ancillary => t.add_ancillary(&key),
+            })
         }))
     }
 
     fn drop_item(&self, child: ArcBorrow<'_, Group<NodeDir>>) {
-        self.shared.remove(configfs::name(&child));
-    }
-}
-
-/// An entity's or link's directory's data.
-#[pin_data]
-pub(crate) struct NodeDir {
-    shared: Arc<Shared>,
-    dir: CString,
-}
-
-impl NodeDir {
-    fn with<R>(&self, f: impl FnOnce(&mut What, bool) -> Result<R>) -> Result<R> {
-        let mut state = self.shared.state.lock();
-        let live = state.live.is_some();
-        f(state.what_mut(&self.dir)?, live)
-    }
-}
-
-/// An entity's `name`: the one its directory gives at mkdir, or any other
-/// (one a directory cannot have: `RGB/YUV Capture`); -EEXIST if another
-/// entity has it.
-#[vtable]
-impl AttributeOperations<10> for NodeDir {
-    type Data = NodeDir;
-
-    fn show(data: &NodeDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
-        data.with(|what, _| match what {
-            What::Entity { name, .. } => Ok(Page::new(page).put(cstr_bytes(name)).put(b"\n").len),
-            _ => Err(EINVAL),
-        })
-    }
-
-    fn store(data: &NodeDir, page: &[u8]) -> Result {
-        let new = to_cstring(trim(page))?;
-        let mut state = data.shared.state.lock();
-        if state.live.is_some() {
-            return Err(EBUSY);
-        }
-        if state
-            .entity(&new)
-            .is_some_and(|e| cstr_bytes(&e.dir) != cstr_bytes(&data.dir))
-        {
-            return Err(EEXIST);
-        }
-        match state.what_mut(&data.dir)? {
-            What::Entity { name, .. } => {
-                *name = new;
-                Ok(())
-            }
-            _ => Err(EINVAL),
-        }
+        // Outside `edit`: a directory goes even while the device is enabled
+        // (the registered graph is not the configuration).
+        self.shared
+            .state
+            .lock()
+            .draft
+            .remove(configfs::name(&child));
     }
 }
 
@@ -546,6 +386,17 @@ fn parse_flags(s: &[u8]) -> Result<u32> {
     Ok(flags)
 }
 
+/// Shows link flags as [`parse_flags`] reads them.
+fn show_flags(page: &mut [u8; PAGE_SIZE], f: &u32) -> usize {
+    let words: &[u8] = match *f & (ENABLED | IMMUTABLE) {
+        0 => b"0\n",
+        ENABLED => b"enabled\n",
+        IMMUTABLE => b"immutable\n",
+        _ => b"enabled,immutable\n",
+    };
+    Page::new(page).put(words).len
+}
+
 /// Shows a number.
 fn show_u32(page: &mut [u8; PAGE_SIZE], v: &u32) -> usize {
     let mut p = Page::new(page);
@@ -581,66 +432,450 @@ fn parse_fourcc(s: &[u8]) -> Result<u32> {
     Ok(u32::from_le_bytes(chars))
 }
 
-/// One of a directory's settings, as its attribute file sees it: the
-/// setting is `$place` in the entry that matches `$pat`; a new value must
-/// leave `$check` true.
-macro_rules! node_attr {
-    ($id:literal, $pat:pat => $place:expr, $show:expr, $parse:expr $(, check $check:expr)?) => {
+/// Where a directory's item is: its device's configuration, and its key
+/// there (the directory's name).
+pub(crate) struct DirAt {
+    shared: Arc<Shared>,
+    key: CString,
+}
+
+/// An entity's directory, `KIND:NAME`: its `name`, and for a kind with
+/// formats its initial one: `width`, `height` and `code` (a subdev) or
+/// `pixelformat` (a capture node).
+pub(crate) struct EntityDir(DirAt);
+
+/// A data link's directory, `link:ID`: `source` and `sink` (`NAME:PAD`),
+/// `flags`.
+pub(crate) struct LinkDir(DirAt);
+
+/// An ancillary link's directory, `ancillary:ID`: `primary` and
+/// `ancillary` (entity names).
+pub(crate) struct AncillaryDir(DirAt);
+
+/// A directory in a device directory. configfs gives a group's children one
+/// data type, so the three kinds are the variants of its [`DirKind`]; each
+/// attribute belongs to one kind, whose item type alone lists it.
+#[pin_data]
+pub(crate) struct NodeDir {
+    kind: DirKind,
+}
+
+/// A [`NodeDir`]'s kind, with the kind's own data.
+pub(crate) enum DirKind {
+    Entity(EntityDir),
+    Link(LinkDir),
+    Ancillary(AncillaryDir),
+}
+
+/// The item type of the directories in a device directory of one kind.
+type DirType = &'static ItemType<Group<NodeDir>, NodeDir>;
+
+impl EntityDir {
+    fn item_type(kind: &Kind) -> DirType {
+        match kind.format {
+            None => configfs_attrs! {
+                container: configfs::Group<NodeDir>,
+                data: NodeDir,
+                attributes: [
+                    name: 1,
+                ],
+            },
+            Some(_) if kind.node => configfs_attrs! {
+                container: configfs::Group<NodeDir>,
+                data: NodeDir,
+                attributes: [
+                    name: 1,
+                    width: 2,
+                    height: 3,
+                    pixelformat: 4,
+                ],
+            },
+            Some(_) => configfs_attrs! {
+                container: configfs::Group<NodeDir>,
+                data: NodeDir,
+                attributes: [
+                    name: 1,
+                    width: 2,
+                    height: 3,
+                    code: 5,
+                ],
+            },
+        }
+    }
+
+    fn show_name(&self, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+        let DirAt { shared, key } = &self.0;
+        shared.read(|t| {
+            Ok(Page::new(page)
+                .put(cstr_bytes(t.entity_name(key)?))
+                .put(b"\n")
+                .len)
+        })
+    }
+
+    /// Any name another entity does not have, also one a directory cannot
+    /// have (`RGB/YUV Capture`).
+    fn store_name(&self, s: &[u8]) -> Result {
+        let name = to_cstring(s)?;
+        let DirAt { shared, key } = &self.0;
+        shared.edit(|t| t.rename(key, &name))
+    }
+
+    fn show_format(
+        &self,
+        page: &mut [u8; PAGE_SIZE],
+        show: fn(&mut [u8; PAGE_SIZE], &u32) -> usize,
+        field: fn(&InitialFormat) -> u32,
+    ) -> Result<usize> {
+        let DirAt { shared, key } = &self.0;
+        Ok(show(page, &field(&shared.read(|t| t.format(key))?)))
+    }
+
+    /// Sets one field of the initial format; the topology refuses a format
+    /// the kind does not take.
+    fn store_format(&self, edit: impl FnOnce(&mut InitialFormat)) -> Result {
+        let DirAt { shared, key } = &self.0;
+        shared.edit(|t| {
+            let mut f = t.format(key)?;
+            edit(&mut f);
+            t.set_format(key, f)
+        })
+    }
+}
+
+impl LinkDir {
+    fn item_type() -> DirType {
+        configfs_attrs! {
+            container: configfs::Group<NodeDir>,
+            data: NodeDir,
+            attributes: [
+                source: 10,
+                sink: 11,
+                flags: 12,
+            ],
+        }
+    }
+
+    fn show(&self, f: impl FnOnce(&Link) -> usize) -> Result<usize> {
+        let DirAt { shared, key } = &self.0;
+        shared.read(|t| Ok(f(t.link_at(key)?)))
+    }
+
+    fn store(&self, f: impl FnOnce(&mut Link)) -> Result {
+        let DirAt { shared, key } = &self.0;
+        shared.edit(|t| {
+            f(t.link_at_mut(key)?);
+            Ok(())
+        })
+    }
+}
+
+impl AncillaryDir {
+    fn item_type() -> DirType {
+        configfs_attrs! {
+            container: configfs::Group<NodeDir>,
+            data: NodeDir,
+            attributes: [
+                primary: 20,
+                ancillary: 21,
+            ],
+        }
+    }
+
+    fn show(&self, f: impl FnOnce(&Ancillary) -> usize) -> Result<usize> {
+        let DirAt { shared, key } = &self.0;
+        shared.read(|t| Ok(f(t.ancillary_at(key)?)))
+    }
+
+    fn store(&self, f: impl FnOnce(&mut Ancillary)) -> Result {
+        let DirAt { shared, key } = &self.0;
+        shared.edit(|t| {
+            f(t.ancillary_at_mut(key)?);
+            Ok(())
+        })
+    }
+}
+
+/// Attribute `$id` of the directories of kind `$variant`: `$show` fills
+/// the page, `$store` takes what was written without its newline.
+macro_rules! dir_attr {
+    ($id:literal, $variant:ident($dir:ty), $show:expr, $store:expr) => {
         #[vtable]
         impl AttributeOperations<$id> for NodeDir {
             type Data = NodeDir;
 
             fn show(data: &NodeDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
-                data.with(|what, _| match what {
-                    #[allow(unused_variables)]
-                    $pat => Ok(($show)(page, &$place)),
+                let show: fn(&$dir, &mut [u8; PAGE_SIZE]) -> Result<usize> = $show;
+                match &data.kind {
+                    DirKind::$variant(dir) => show(dir, page),
+                    // No item type of another kind lists this attribute.
                     _ => Err(EINVAL),
-                })
+                }
             }
 
             fn store(data: &NodeDir, page: &[u8]) -> Result {
-                let value = ($parse)(trim(page))?;
-                data.with(|what, live| match what {
-                    _ if live => Err(EBUSY),
-                    $pat => {
-                        let _old = core::mem::replace(&mut $place, value);
-                        $(if !$check {
-                            $place = _old;
-                            return Err(EINVAL);
-                        })?
-                        Ok(())
-                    }
+                let store: fn(&$dir, &[u8]) -> Result = $store;
+                match &data.kind {
+                    DirKind::$variant(dir) => store(dir, trim(page)),
                     _ => Err(EINVAL),
-                })
+                }
             }
         }
     };
 }
 
-node_attr!(1, What::Link { source, .. } => *source, show_end, |s| parse_end(s).map(Some));
-node_attr!(2, What::Link { sink, .. } => *sink, show_end, |s| parse_end(s).map(Some));
-node_attr!(
-    3,
-    What::Link { flags, .. } => *flags,
-    |page: &mut [u8; PAGE_SIZE], f: &u32| {
-        let words: &[u8] = match *f & (ENABLED | IMMUTABLE) {
-            0 => b"0\n",
-            ENABLED => b"enabled\n",
-            IMMUTABLE => b"immutable\n",
-            _ => b"enabled,immutable\n",
-        };
-        Page::new(page).put(words).len
-    },
-    parse_flags
+dir_attr!(
+    1,
+    Entity(EntityDir),
+    EntityDir::show_name,
+    EntityDir::store_name
 );
-node_attr!(4, What::Ancillary { primary, .. } => *primary, show_name, |s| to_cstring(s).map(Some));
-node_attr!(5, What::Ancillary { ancillary, .. } => *ancillary, show_name, |s| to_cstring(s).map(Some));
-// An entity's initial format: any size or code its kind takes.
-node_attr!(6, What::Entity { format: Some(f), kind, .. } => f.width, show_u32, parse_u32,
-    check f.fits(kind));
-node_attr!(7, What::Entity { format: Some(f), kind, .. } => f.height, show_u32, parse_u32,
-    check f.fits(kind));
-node_attr!(8, What::Entity { format: Some(f), kind, .. } => f.code, show_code, parse_u32,
-    check f.fits(kind));
-node_attr!(9, What::Entity { format: Some(f), kind, .. } => f.code, show_fourcc, parse_fourcc,
-    check f.fits(kind));
+dir_attr!(
+    2,
+    Entity(EntityDir),
+    |d, page| d.show_format(page, show_u32, |f| f.width),
+    |d, s| {
+        let v = parse_u32(s)?;
+        d.store_format(|f| f.width = v)
+    }
+);
+dir_attr!(
+    3,
+    Entity(EntityDir),
+    |d, page| d.show_format(page, show_u32, |f| f.height),
+    |d, s| {
+        let v = parse_u32(s)?;
+        d.store_format(|f| f.height = v)
+    }
+);
+dir_attr!(
+    4,
+    Entity(EntityDir),
+    |d, page| d.show_format(page, show_fourcc, |f| f.code),
+    |d, s| {
+        let v = parse_fourcc(s)?;
+        d.store_format(|f| f.code = v)
+    }
+);
+dir_attr!(
+    5,
+    Entity(EntityDir),
+    |d, page| d.show_format(page, show_code, |f| f.code),
+    |d, s| {
+        let v = parse_u32(s)?;
+        d.store_format(|f| f.code = v)
+    }
+);
+dir_attr!(
+    10,
+    Link(LinkDir),
+    |d, page| d.show(|l| show_end(page, &l.source)),
+    |d, s| {
+        let end = parse_end(s)?;
+        d.store(|l| l.source = Some(end))
+    }
+);
+dir_attr!(
+    11,
+    Link(LinkDir),
+    |d, page| d.show(|l| show_end(page, &l.sink)),
+    |d, s| {
+        let end = parse_end(s)?;
+        d.store(|l| l.sink = Some(end))
+    }
+);
+dir_attr!(
+    12,
+    Link(LinkDir),
+    |d, page| d.show(|l| show_flags(page, &l.flags)),
+    |d, s| {
+        let flags = parse_flags(s)?;
+        d.store(|l| l.flags = flags)
+    }
+);
+dir_attr!(
+    20,
+    Ancillary(AncillaryDir),
+    |d, page| d.show(|a| show_name(page, &a.primary)),
+    |d, s| {
+        let name = to_cstring(s)?;
+        d.store(|a| a.primary = Some(name))
+    }
+);
+dir_attr!(
+    21,
+    Ancillary(AncillaryDir),
+    |d, page| d.show(|a| show_name(page, &a.ancillary)),
+    |d, s| {
+        let name = to_cstring(s)?;
+        d.store(|a| a.ancillary = Some(name))
+    }
+);
+
+#[cfg(vimc_rs_kunit)]
+#[kernel::prelude::kunit_tests(vimc_rs_configfs)]
+mod tests {
+    use super::*;
+    use crate::media::bindings::ENAMETOOLONG;
+
+    fn too_long() -> Error {
+        Error::from_errno(-(ENAMETOOLONG as i32))
+    }
+
+    /// What `show` puts on a fresh page.
+    fn shown<T: ?Sized>(
+        show: fn(&mut [u8; PAGE_SIZE], &T) -> usize,
+        v: &T,
+        want: &[u8],
+    ) -> Result<bool> {
+        let mut buf = KVec::from_elem(0u8, PAGE_SIZE, GFP_KERNEL)?;
+        let page: &mut [u8; PAGE_SIZE] = buf.as_mut_slice().try_into().map_err(|_| EINVAL)?;
+        let n = show(page, v);
+        Ok(&page[..n] == want)
+    }
+
+    #[test]
+    fn names() -> Result {
+        assert_eq!(trim(b"Sensor A\n"), b"Sensor A");
+        assert_eq!(trim(b"Sensor A"), b"Sensor A");
+        assert_eq!(trim(b"a\n\n"), b"a\n");
+        assert!(cstr_bytes(&to_cstring(b"RGB/YUV Capture")?) == b"RGB/YUV Capture");
+        assert!(to_cstring(&[b'n'; NAME_MAX]).is_ok());
+        assert_eq!(to_cstring(&[b'n'; NAME_MAX + 1]).err(), Some(too_long()));
+        for bad in [&b""[..], b"a\0b", b"\xff\xfe"] {
+            assert_eq!(to_cstring(bad).err(), Some(EINVAL));
+        }
+        Ok(())
+    }
+
+    /// `NAME:PAD`: the pad follows the last colon.
+    #[test]
+    fn link_ends() -> Result {
+        let (name, pad) = parse_end(b"Sensor A:0")?;
+        assert!(cstr_bytes(&name) == b"Sensor A" && pad == 0);
+        let (name, pad) = parse_end(b"a:b:65535")?;
+        assert!(cstr_bytes(&name) == b"a:b" && pad == 65535);
+        for bad in [
+            &b"Sensor A"[..],
+            b"Sensor A:",
+            b":0",
+            b"a:-1",
+            b"a:65536",
+            b"a:0x1",
+            b"a: 1",
+        ] {
+            assert_eq!(parse_end(bad).err(), Some(EINVAL));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn flags() -> Result {
+        for (s, f) in [
+            (&b""[..], 0),
+            (b"0", 0),
+            (b"enabled", ENABLED),
+            (b"immutable", IMMUTABLE),
+            (b"enabled,immutable", ENABLED | IMMUTABLE),
+            (b"immutable,enabled", ENABLED | IMMUTABLE),
+        ] {
+            assert_eq!(parse_flags(s), Ok(f));
+        }
+        for bad in [
+            &b"ENABLED"[..],
+            b"enabled,",
+            b",",
+            b"1",
+            b"enabled immutable",
+        ] {
+            assert_eq!(parse_flags(bad), Err(EINVAL));
+        }
+        // What is shown reads back.
+        for (f, s) in [
+            (0, &b"0\n"[..]),
+            (ENABLED, b"enabled\n"),
+            (IMMUTABLE, b"immutable\n"),
+            (ENABLED | IMMUTABLE, b"enabled,immutable\n"),
+        ] {
+            assert!(shown(show_flags, &f, s)?);
+            assert_eq!(parse_flags(trim(s)), Ok(f));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn numbers_and_codes() -> Result {
+        assert_eq!(parse_u32(b"640"), Ok(640));
+        assert_eq!(parse_u32(b"0x3014"), Ok(0x3014));
+        assert_eq!(parse_u32(b"4294967295"), Ok(u32::MAX));
+        for bad in [
+            &b""[..],
+            b"-1",
+            b"4294967296",
+            b"0x",
+            b"0X10",
+            b" 1",
+            b"1 ",
+            b"12a",
+        ] {
+            assert_eq!(parse_u32(bad), Err(EINVAL));
+        }
+        assert!(shown(show_u32, &640, b"640\n")?);
+        assert!(shown(show_code, &0x3014, b"0x3014\n")?);
+        assert!(shown(show_code, &0x3, b"0x0003\n")?);
+        let rgb3 = u32::from_le_bytes(*b"RGB3");
+        assert_eq!(parse_fourcc(b"RGB3"), Ok(rgb3));
+        for bad in [&b""[..], b"RGB", b"RGB33"] {
+            assert_eq!(parse_fourcc(bad), Err(EINVAL));
+        }
+        assert!(shown(show_fourcc, &rgb3, b"RGB3\n")?);
+        Ok(())
+    }
+
+    #[test]
+    fn enabled() {
+        for s in [&b"1"[..], b"y", b"Y"] {
+            assert_eq!(parse_enabled(s), Ok(true));
+        }
+        for s in [&b"0"[..], b"n", b"N"] {
+            assert_eq!(parse_enabled(s), Ok(false));
+        }
+        for bad in [&b""[..], b"2", b"yes", b"on", b"1\n"] {
+            assert_eq!(parse_enabled(bad), Err(EINVAL));
+        }
+    }
+
+    /// Directory names: `link:ID`, `ancillary:ID`, `KIND:NAME`.
+    #[test]
+    fn directories() -> Result {
+        assert!(matches!(parse_dir(b"link:a")?, DirName::Link));
+        assert!(matches!(parse_dir(b"ancillary:x")?, DirName::Ancillary));
+        let DirName::Entity(kind, name) = parse_dir(b"sensor:Sensor A")? else {
+            return Err(EINVAL);
+        };
+        assert!(cstr_bytes(&name) == b"Sensor A" && kind.name == crate::sensor::KIND.name);
+        // `input` is a sensor; the name may hold colons.
+        let DirName::Entity(kind, name) = parse_dir(b"input:a:b")? else {
+            return Err(EINVAL);
+        };
+        assert!(cstr_bytes(&name) == b"a:b" && kind.name == crate::sensor::KIND.name);
+        for bad in [&b"sensor"[..], b"sensor:", b"camera:a", b":a", b"Sensor:a"] {
+            assert!(parse_dir(bad).is_err());
+        }
+        Ok(())
+    }
+
+    /// A page takes what fits and cuts the rest.
+    #[test]
+    fn page_cuts() -> Result {
+        let mut buf = KVec::from_elem(0u8, PAGE_SIZE, GFP_KERNEL)?;
+        let page: &mut [u8; PAGE_SIZE] = buf.as_mut_slice().try_into().map_err(|_| EINVAL)?;
+        let mut p = Page::new(page);
+        for _ in 0..PAGE_SIZE / 3 + 1 {
+            p.put(b"abc");
+        }
+        assert_eq!(p.len, PAGE_SIZE);
+        assert_eq!(p.put(b"more").len, PAGE_SIZE);
+        Ok(())
+    }
+}

@@ -127,7 +127,8 @@ struct VimcGraph(topology::Topology);
 
 impl BuildGraph<VimcShared> for VimcGraph {
     fn build(&self, graph: &mut Build<'_, VimcShared>, bound: &[Bound<'_>]) -> Result {
-        self.0.build(graph, bound)
+        self.0
+            .build(<VimcDriver as platform::Driver>::NAME, graph, bound)
     }
 }
 

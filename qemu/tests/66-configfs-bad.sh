@@ -76,25 +76,25 @@ set_link() {
 
 # A link with only a source.
 echo "S:0" > "$dev/link:l/source"
-enabled_fails "incomplete link" 'link:l: incomplete, or names an entity that is not there'
+enabled_fails "incomplete link" 'link:l: no sink set'
 set_link l "Nobody:0" "D:0" enabled
-enabled_fails "missing entity" 'link:l: incomplete, or names an entity that is not there'
+enabled_fails "missing entity" 'link:l: source "Nobody": no such entity'
 set_link l "S:1" "D:0" enabled
-enabled_fails "missing pad" '"S":1 -> "D":0: the source has no such pad'
+enabled_fails "missing pad" 'link:l: "S":1 -> "D":0: the source has no such pad'
 set_link l "D:0" "C:0" enabled
-enabled_fails "wrong direction" '"D":0 -> "C":0: not a source pad'
+enabled_fails "wrong direction" 'link:l: "D":0 -> "C":0: not a source pad'
 set_link l "X:1" "X:0" 0
-enabled_fails "self link" '"X":1 -> "X":0: an entity linked to itself'
+enabled_fails "self link" 'link:l: "X":1 -> "X":0: an entity linked to itself'
 set_link l "S:0" "D:0" enabled
 set_link m "D:1" "X:0" enabled
 set_link n "X:1" "D:0" 0
-enabled_fails "cycle" '"X":1 -> "D":0: it closes a cycle'
+enabled_fails "cycle" 'link:n: "X":1 -> "D":0: it closes a cycle'
 rmdir "$dev/link:n"
 set_link n "S:0" "D:0" 0
-enabled_fails "duplicate" '"S":0 -> "D":0: those pads are already linked'
+enabled_fails "duplicate" 'link:n: "S":0 -> "D":0: those pads are already linked'
 mkdir "$dev/sensor:T"
 set_link n "T:0" "D:0" enabled
-enabled_fails "two enabled links into a sink" '"T":0 -> "D":0: another enabled link enters that sink pad'
+enabled_fails "two enabled links into a sink" 'link:n: "T":0 -> "D":0: another enabled link enters that sink pad'
 echo 0 > "$dev/link:n/flags"
 mkdir "$dev/lens:L" "$dev/ancillary:a"
 echo S > "$dev/ancillary:a/primary"; echo D > "$dev/ancillary:a/ancillary"
@@ -106,7 +106,7 @@ echo L > "$dev/ancillary:a/ancillary"
 echo 1 > $dev/enabled || fail "mended configuration does not enable"
 [ "$(medias)" = $((before + 1)) ] || fail "no media device"
 expect_fail mkdir "$dev/sensor:Late"
-expect_fail sh -c "echo 'T:0' > '$dev/link:n/source'"
+expect_fail sh -c "echo 'S:0' > '$dev/link:n/source'"
 [ "$(cat "$dev/link:n/source")" = "T:0" ] || fail "a refused write changed the link"
 expect_fail sh -c "echo 320 > '$dev/sensor:S/width'"
 expect_fail sh -c "echo Renamed > '$dev/sensor:S/name'"
