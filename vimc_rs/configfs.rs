@@ -521,19 +521,15 @@ impl EntityDir {
         shared.edit(|t| t.rename(key, &name))
     }
 
-    fn show_format(
-        &self,
-        page: &mut [u8; PAGE_SIZE],
-        show: fn(&mut [u8; PAGE_SIZE], &u32) -> usize,
-        field: fn(&InitialFormat) -> u32,
-    ) -> Result<usize> {
+    /// Shows from its initial format.
+    fn show(&self, f: impl FnOnce(&InitialFormat) -> usize) -> Result<usize> {
         let DirAt { shared, key } = &self.0;
-        Ok(show(page, &field(&shared.read(|t| t.format(key))?)))
+        Ok(f(&shared.read(|t| t.format(key))?))
     }
 
-    /// Sets one field of the initial format; the topology refuses a format
-    /// the kind does not take.
-    fn store_format(&self, edit: impl FnOnce(&mut InitialFormat)) -> Result {
+    /// Edits its initial format; the topology refuses a format the kind
+    /// does not take.
+    fn store(&self, edit: impl FnOnce(&mut InitialFormat)) -> Result {
         let DirAt { shared, key } = &self.0;
         shared.edit(|t| {
             let mut f = t.format(key)?;
@@ -597,8 +593,21 @@ impl AncillaryDir {
 }
 
 /// Attribute `$id` of the directories of kind `$variant`: `$show` fills
-/// the page, `$store` takes what was written without its newline.
+/// the page, `$store` takes what was written without its newline. With a
+/// `$field` instead: that field of the item the directory edits, shown by
+/// `$show` and parsed by `$parse`.
 macro_rules! dir_attr {
+    ($id:literal, $variant:ident($dir:ty), $field:ident, $show:expr, $parse:expr) => {
+        dir_attr!(
+            $id,
+            $variant($dir),
+            |d, page| d.show(|x| ($show)(page, &x.$field)),
+            |d, s| {
+                let v = ($parse)(s)?;
+                d.store(|x| x.$field = v)
+            }
+        );
+    };
     ($id:literal, $variant:ident($dir:ty), $show:expr, $store:expr) => {
         #[vtable]
         impl AttributeOperations<$id> for NodeDir {
@@ -630,87 +639,21 @@ dir_attr!(
     EntityDir::show_name,
     EntityDir::store_name
 );
-dir_attr!(
-    2,
-    Entity(EntityDir),
-    |d, page| d.show_format(page, show_u32, |f| f.width),
-    |d, s| {
-        let v = parse_u32(s)?;
-        d.store_format(|f| f.width = v)
-    }
-);
-dir_attr!(
-    3,
-    Entity(EntityDir),
-    |d, page| d.show_format(page, show_u32, |f| f.height),
-    |d, s| {
-        let v = parse_u32(s)?;
-        d.store_format(|f| f.height = v)
-    }
-);
-dir_attr!(
-    4,
-    Entity(EntityDir),
-    |d, page| d.show_format(page, show_fourcc, |f| f.code),
-    |d, s| {
-        let v = parse_fourcc(s)?;
-        d.store_format(|f| f.code = v)
-    }
-);
-dir_attr!(
-    5,
-    Entity(EntityDir),
-    |d, page| d.show_format(page, show_code, |f| f.code),
-    |d, s| {
-        let v = parse_u32(s)?;
-        d.store_format(|f| f.code = v)
-    }
-);
-dir_attr!(
-    10,
-    Link(LinkDir),
-    |d, page| d.show(|l| show_end(page, &l.source)),
-    |d, s| {
-        let end = parse_end(s)?;
-        d.store(|l| l.source = Some(end))
-    }
-);
-dir_attr!(
-    11,
-    Link(LinkDir),
-    |d, page| d.show(|l| show_end(page, &l.sink)),
-    |d, s| {
-        let end = parse_end(s)?;
-        d.store(|l| l.sink = Some(end))
-    }
-);
-dir_attr!(
-    12,
-    Link(LinkDir),
-    |d, page| d.show(|l| show_flags(page, &l.flags)),
-    |d, s| {
-        let flags = parse_flags(s)?;
-        d.store(|l| l.flags = flags)
-    }
-);
-dir_attr!(
-    20,
-    Ancillary(AncillaryDir),
-    |d, page| d.show(|a| show_name(page, &a.primary)),
-    |d, s| {
-        let name = to_cstring(s)?;
-        d.store(|a| a.primary = Some(name))
-    }
-);
-dir_attr!(
-    21,
-    Ancillary(AncillaryDir),
-    |d, page| d.show(|a| show_name(page, &a.ancillary)),
-    |d, s| {
-        let name = to_cstring(s)?;
-        d.store(|a| a.ancillary = Some(name))
-    }
-);
+dir_attr!(2, Entity(EntityDir), width, show_u32, parse_u32);
+dir_attr!(3, Entity(EntityDir), height, show_u32, parse_u32);
+dir_attr!(4, Entity(EntityDir), code, show_fourcc, parse_fourcc);
+dir_attr!(5, Entity(EntityDir), code, show_code, parse_u32);
+dir_attr!(10, Link(LinkDir), source, show_end, |s| parse_end(s)
+    .map(Some));
+dir_attr!(11, Link(LinkDir), sink, show_end, |s| parse_end(s)
+    .map(Some));
+dir_attr!(12, Link(LinkDir), flags, show_flags, parse_flags);
+dir_attr!(20, Ancillary(AncillaryDir), primary, show_name, |s| {
+    to_cstring(s).map(Some)
+});
+dir_attr!(21, Ancillary(AncillaryDir), ancillary, show_name, |s| {
+    to_cstring(s).map(Some)
+});
 
 #[cfg(vimc_rs_kunit)]
 #[kernel::prelude::kunit_tests(vimc_rs_configfs)]
