@@ -9,7 +9,7 @@
 K=/sys/kernel/debug/kunit
 SUITES="vimc_rs_configfs vimc_rs_kinds vimc_rs_topology"
 if [ "$(uname -r | cut -d. -f1)" -lt 7 ]; then
-	tp skip "KUnit: $(uname -r)'s kernel crate has no #[kunit_tests]; the suites run on 7.x"
+	tp skip "KUnit: $(uname -r)'s kernel crate has no kunit_tests attribute; the suites run on 7.x"
 	exit 0
 fi
 [ -d $K ] || fail "no $K: the 7.x test kernel lacks CONFIG_KUNIT or CONFIG_KUNIT_DEBUGFS"

@@ -40,8 +40,17 @@ test_media() {
 	# test-media reads the kernel's config from /proc/config.gz, else from
 	# ./.config (the guest kernel has no IKCONFIG): a kobject release
 	# delayed by CONFIG_DEBUG_KOBJECT_RELEASE shows in kallsyms.
+	local keep=
 	if grep -q ' kobject_delayed_cleanup$' /proc/kallsyms; then
 		echo CONFIG_DEBUG_KOBJECT_RELEASE=y > $dir/.config
+		# There vivid (the DMABUF exporter, not under test) stays
+		# loaded: its platform device is a static object of its module
+		# (vivid-core.c's vivid_pdev), whose release the kernel delays
+		# past the unload, and each rmmod gets ODEBUG's "free active
+		# object" and a kmemleak report of the device's name, the
+		# kernel's own (C vimc's static device the same: why the lane
+		# runs without it). test-media's modprobe of it is then a no-op.
+		keep=vivid
 	fi
 	# modprobe and rmmod wrappers, ahead in PATH: for vimc_rs, vimc_rs
 	# where the script says vimc; for both drivers, a wait until the
@@ -54,6 +63,8 @@ test_media() {
 		#!/bin/sh
 		a=
 		for x; do [ $drv = vimc_rs ] && [ "\$x" = vimc ] && x=vimc_rs; a="\$a \$x"; done
+		# (Its "rmmod vivid 2&>/dev/null" passes vivid and 2.)
+		[ $t = rmmod ] && [ -n "$keep" ] && case "\$a " in *" $keep "*) exit 0 ;; esac
 		/sbin/$t \$a; rc=\$?
 		i=0
 		while [ \$i -lt 600 ]; do
