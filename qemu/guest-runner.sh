@@ -5,7 +5,7 @@
 # an oops, BUG, KASAN, WARNING, lockdep, list corruption, ODEBUG or kmemleak
 # report. The host (qemu/test) splits the output on the @@@ lines.
 export KMEMLEAK=/sys/kernel/debug/kmemleak
-export REPORT='Oops|BUG:|KASAN|WARNING:|INFO: (possible|inconsistent|trying|task .* blocked)|suspicious RCU usage|DEBUG_LOCKS_WARN|list_(add|del) corruption|list corruption|ODEBUG|kmemleak: ([0-9]+ new suspected|.*disabled|Cannot)|unreferenced object|general protection|Kernel panic|UBSAN|refcount_t:'
+export REPORT='Oops|BUG:|KASAN|WARNING:|INFO: (possible|inconsistent|trying|task .* blocked)|suspicious RCU usage|DEBUG_LOCKS_WARN|list_(add|del) corruption|list corruption|ODEBUG|kmemleak: (.*disabled|Cannot)|unreferenced object|general protection|Kernel panic|UBSAN|refcount_t:'
 . /vimc-rs/tests/lib/harness.inc # unload
 
 # Boot-time leaks are not ours: scan once and forget them.
@@ -70,8 +70,7 @@ for t in $schedule; do
 	: > /tmp/leaks
 	ran=$((ran + 1))
 	if [ -e $KMEMLEAK ] && { [ "$name" = "$last" ] || [ $((ran % 2)) = 0 ]; }; then
-		kmemleak_scan_since $end $([ "$name" = "$last" ] || echo once)
-		cat $KMEMLEAK > /tmp/leaks; echo clear > $KMEMLEAK
+		kmemleak_leaks /tmp/leaks $end $([ "$name" = "$last" ] || echo once)
 	fi
 	dmesg -c > /tmp/dmesg
 	why=

@@ -42,17 +42,20 @@ static int xioctl(int fd, unsigned long req, void *arg)
 	return ret;
 }
 
-/* Whether /sys/class/video4linux/@node/name is @name. */
+/*
+ * Whether /sys/class/video4linux/@node/name is @name: 1 if it is, 0 if it
+ * names another node, -1 if it could not be read (the node went).
+ */
 static int named(const char *node, const char *name)
 {
 	char path[300], buf[64];
 	FILE *f;
-	int ret = 0;
+	int ret = -1;
 
 	snprintf(path, sizeof(path), "/sys/class/video4linux/%s/name", node);
 	f = fopen(path, "r");
 	if (!f)
-		return 0;
+		return -1;
 	if (fgets(buf, sizeof(buf), f)) {
 		buf[strcspn(buf, "\n")] = 0;
 		ret = !strcmp(buf, name);
@@ -64,7 +67,7 @@ static int named(const char *node, const char *name)
 /*
  * The /dev path of the video node named @name, or NULL. Fast on a system
  * of hundreds of nodes: the last node found is tried first, and a number
- * once seen with another name is skipped (the caller's other nodes stay).
+ * seen with another name is skipped (the caller's other nodes stay).
  */
 static const char *find(const char *name)
 {
@@ -73,7 +76,7 @@ static const char *find(const char *name)
 	struct dirent *d;
 	DIR *dir;
 
-	if (last[0] && named(last, name))
+	if (last[0] && named(last, name) == 1)
 		goto found;
 	last[0] = 0;
 	dir = opendir("/sys/class/video4linux");
@@ -84,12 +87,23 @@ static const char *find(const char *name)
 
 		if (sscanf(d->d_name, "video%u", &n) != 1 || (n < sizeof(other) && other[n]))
 			continue;
-		if (named(d->d_name, name)) {
+		switch (named(d->d_name, name)) {
+		case 1:
 			snprintf(last, sizeof(last), "%s", d->d_name);
 			break;
+		case 0:
+			/*
+			 * Only a name read proves another node: a node that
+			 * went between readdir() and the read may be ours,
+			 * back at the same number after the next build.
+			 */
+			if (n < sizeof(other))
+				other[n] = 1;
+			continue;
+		default:
+			continue;
 		}
-		if (n < sizeof(other))
-			other[n] = 1;
+		break;
 	}
 	closedir(dir);
 	if (!last[0])
