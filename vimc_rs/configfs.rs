@@ -36,7 +36,7 @@ use crate::{
         },
         v4l2::{device as v4l2_device, graph::Graph},
     },
-    topology::{Ancillary, Link, Topology, ENABLED, IMMUTABLE},
+    topology::{Ancillary, Item, Link, Topology, ENABLED, IMMUTABLE},
 };
 use core::{
     fmt::Write,
@@ -439,6 +439,21 @@ pub(crate) struct DirAt {
     key: CString,
 }
 
+impl DirAt {
+    /// Shows from the item, of type `T`.
+    fn show<T: Item>(&self, f: impl FnOnce(&T) -> usize) -> Result<usize> {
+        self.shared.read(|t| Ok(f(t.at::<T>(&self.key)?)))
+    }
+
+    /// Edits the item, of type `T`.
+    fn store<T: Item>(&self, f: impl FnOnce(&mut T)) -> Result {
+        self.shared.edit(|t| {
+            f(t.at_mut::<T>(&self.key)?);
+            Ok(())
+        })
+    }
+}
+
 /// An entity's directory, `KIND:NAME`: its `name`, and for a kind with
 /// formats its initial one: `width`, `height` and `code` (a subdev) or
 /// `pixelformat` (a capture node).
@@ -553,16 +568,11 @@ impl LinkDir {
     }
 
     fn show(&self, f: impl FnOnce(&Link) -> usize) -> Result<usize> {
-        let DirAt { shared, key } = &self.0;
-        shared.read(|t| Ok(f(t.link_at(key)?)))
+        self.0.show(f)
     }
 
     fn store(&self, f: impl FnOnce(&mut Link)) -> Result {
-        let DirAt { shared, key } = &self.0;
-        shared.edit(|t| {
-            f(t.link_at_mut(key)?);
-            Ok(())
-        })
+        self.0.store(f)
     }
 }
 
@@ -579,16 +589,11 @@ impl AncillaryDir {
     }
 
     fn show(&self, f: impl FnOnce(&Ancillary) -> usize) -> Result<usize> {
-        let DirAt { shared, key } = &self.0;
-        shared.read(|t| Ok(f(t.ancillary_at(key)?)))
+        self.0.show(f)
     }
 
     fn store(&self, f: impl FnOnce(&mut Ancillary)) -> Result {
-        let DirAt { shared, key } = &self.0;
-        shared.edit(|t| {
-            f(t.ancillary_at_mut(key)?);
-            Ok(())
-        })
+        self.0.store(f)
     }
 }
 

@@ -133,6 +133,36 @@ fn same(a: &CStr, b: &CStr) -> bool {
     cstr_bytes(a) == cstr_bytes(b)
 }
 
+/// An item of a topology that its editor finds by key: an entity, a data
+/// link or an ancillary link.
+pub(crate) trait Item: Sized {
+    /// What its editor calls it.
+    fn key(&self) -> &CStr;
+    /// The topology's items of this type.
+    fn all(t: &Topology) -> &KVec<Self>;
+    /// The same, to edit.
+    fn all_mut(t: &mut Topology) -> &mut KVec<Self>;
+}
+
+macro_rules! item {
+    ($ty:ty, $field:ident) => {
+        impl Item for $ty {
+            fn key(&self) -> &CStr {
+                &self.key
+            }
+            fn all(t: &Topology) -> &KVec<Self> {
+                &t.$field
+            }
+            fn all_mut(t: &mut Topology) -> &mut KVec<Self> {
+                &mut t.$field
+            }
+        }
+    };
+}
+item!(Entity, entities);
+item!(Link, links);
+item!(Ancillary, ancillary);
+
 impl Topology {
     /// An empty topology.
     pub(crate) fn new() -> Self {
@@ -144,46 +174,58 @@ impl Topology {
         }
     }
 
+    /// Where the item of type `T` found by `key` is.
+    fn position<T: Item>(&self, key: &CStr) -> Option<usize> {
+        T::all(self).iter().position(|x| same(x.key(), key))
+    }
+
+    /// The item of type `T` found by `key`; -ENOENT if there is none.
+    pub(crate) fn at<T: Item>(&self, key: &CStr) -> Result<&T> {
+        let i = self.position::<T>(key).ok_or(ENOENT)?;
+        Ok(&T::all(self)[i])
+    }
+
+    /// The same, to edit.
+    pub(crate) fn at_mut<T: Item>(&mut self, key: &CStr) -> Result<&mut T> {
+        let i = self.position::<T>(key).ok_or(ENOENT)?;
+        Ok(&mut T::all_mut(self)[i])
+    }
+
+    /// Whether an item of any type has `key`.
     fn has_key(&self, key: &CStr) -> bool {
-        self.entities.iter().any(|e| same(&e.key, key))
-            || self.links.iter().any(|l| same(&l.key, key))
-            || self.ancillary.iter().any(|a| same(&a.key, key))
+        self.position::<Entity>(key).is_some()
+            || self.position::<Link>(key).is_some()
+            || self.position::<Ancillary>(key).is_some()
+    }
+
+    /// Adds `item`; -EEXIST (and nothing changes) if its key is taken.
+    fn push<T: Item>(&mut self, item: T) -> Result {
+        if self.has_key(item.key()) {
+            return Err(EEXIST);
+        }
+        // INVARIANT: the key is new.
+        T::all_mut(self).push(item, GFP_KERNEL)?;
+        Ok(())
     }
 
     fn index(&self, name: &CStr) -> Option<usize> {
         self.entities.iter().position(|e| same(&e.name, name))
     }
 
-    fn entity_mut(&mut self, key: &CStr) -> Result<&mut Entity> {
-        self.entities
-            .iter_mut()
-            .find(|e| same(&e.key, key))
-            .ok_or(ENOENT)
-    }
-
-    fn entity_ref(&self, key: &CStr) -> Result<&Entity> {
-        self.entities
-            .iter()
-            .find(|e| same(&e.key, key))
-            .ok_or(ENOENT)
-    }
-
     /// Adds an entity of `kind` called `name`, found by `key`, with its
     /// kind's initial format; -EEXIST if the name or the key is taken.
     pub(crate) fn add_entity(&mut self, key: &CStr, name: &CStr, kind: &'static Kind) -> Result {
-        if self.has_key(key) || self.index(name).is_some() {
+        if self.index(name).is_some() {
             return Err(EEXIST);
         }
-        let entity = Entity {
+        // INVARIANT: the name is new; the kind's format fits it (its
+        // descriptor says so, checked by the kinds' KUnit suite).
+        self.push(Entity {
             key: CString::try_from(key)?,
             name: CString::try_from(name)?,
             kind,
             format: kind.format,
-        };
-        // INVARIANT: key and name are new; the kind's format fits it (its
-        // descriptor says so, checked by the kinds' KUnit suite).
-        self.entities.push(entity, GFP_KERNEL)?;
-        Ok(())
+        })
     }
 
     /// Adds an entity of `kind` called and found by `name`.
@@ -193,7 +235,7 @@ impl Topology {
 
     /// The name of the entity found by `key`.
     pub(crate) fn entity_name(&self, key: &CStr) -> Result<&CStr> {
-        Ok(&self.entity_ref(key)?.name)
+        Ok(&self.at::<Entity>(key)?.name)
     }
 
     /// Renames the entity found by `key`; -EEXIST if another has `name`.
@@ -206,20 +248,20 @@ impl Topology {
         }
         let name = CString::try_from(name)?;
         // INVARIANT: no other entity has the name.
-        self.entity_mut(key)?.name = name;
+        self.at_mut::<Entity>(key)?.name = name;
         Ok(())
     }
 
     /// The initial format of the entity found by `key`; -EINVAL for a kind
     /// without formats.
     pub(crate) fn format(&self, key: &CStr) -> Result<InitialFormat> {
-        self.entity_ref(key)?.format.ok_or(EINVAL)
+        self.at::<Entity>(key)?.format.ok_or(EINVAL)
     }
 
     /// Sets the initial format of the entity found by `key`; -EINVAL (and
     /// nothing changes) for a format its kind does not take.
     pub(crate) fn set_format(&mut self, key: &CStr, format: InitialFormat) -> Result {
-        let e = self.entity_mut(key)?;
+        let e = self.at_mut::<Entity>(key)?;
         if e.format.is_none() || !format.fits(e.kind) {
             return Err(EINVAL);
         }
@@ -255,31 +297,12 @@ impl Topology {
         sink: Option<LinkEnd>,
         flags: u32,
     ) -> Result {
-        if self.has_key(key) {
-            return Err(EEXIST);
-        }
-        let link = Link {
+        self.push(Link {
             key: CString::try_from(key)?,
             source,
             sink,
             flags,
-        };
-        // INVARIANT: the key is new.
-        self.links.push(link, GFP_KERNEL)?;
-        Ok(())
-    }
-
-    /// The data link found by `key`.
-    pub(crate) fn link_at(&self, key: &CStr) -> Result<&Link> {
-        self.links.iter().find(|l| same(&l.key, key)).ok_or(ENOENT)
-    }
-
-    /// The data link found by `key`, to edit.
-    pub(crate) fn link_at_mut(&mut self, key: &CStr) -> Result<&mut Link> {
-        self.links
-            .iter_mut()
-            .find(|l| same(&l.key, key))
-            .ok_or(ENOENT)
+        })
     }
 
     /// Adds an ancillary link found by `key`, without ends; -EEXIST if the
@@ -300,44 +323,24 @@ impl Topology {
         primary: Option<CString>,
         ancillary: Option<CString>,
     ) -> Result {
-        if self.has_key(key) {
-            return Err(EEXIST);
-        }
-        let link = Ancillary {
+        self.push(Ancillary {
             key: CString::try_from(key)?,
             primary,
             ancillary,
-        };
-        // INVARIANT: the key is new.
-        self.ancillary.push(link, GFP_KERNEL)?;
-        Ok(())
-    }
-
-    /// The ancillary link found by `key`.
-    pub(crate) fn ancillary_at(&self, key: &CStr) -> Result<&Ancillary> {
-        self.ancillary
-            .iter()
-            .find(|a| same(&a.key, key))
-            .ok_or(ENOENT)
-    }
-
-    /// The ancillary link found by `key`, to edit.
-    pub(crate) fn ancillary_at_mut(&mut self, key: &CStr) -> Result<&mut Ancillary> {
-        self.ancillary
-            .iter_mut()
-            .find(|a| same(&a.key, key))
-            .ok_or(ENOENT)
+        })
     }
 
     /// Takes whatever `key` finds out of the topology.
     pub(crate) fn remove(&mut self, key: &CStr) {
-        if let Some(i) = self.entities.iter().position(|e| same(&e.key, key)) {
-            drop(kvec_remove(&mut self.entities, i));
-        } else if let Some(i) = self.links.iter().position(|l| same(&l.key, key)) {
-            drop(kvec_remove(&mut self.links, i));
-        } else if let Some(i) = self.ancillary.iter().position(|a| same(&a.key, key)) {
-            drop(kvec_remove(&mut self.ancillary, i));
+        fn take<T: Item>(t: &mut Topology, key: &CStr) -> bool {
+            let Some(i) = t.position::<T>(key) else {
+                return false;
+            };
+            drop(kvec_remove(T::all_mut(t), i));
+            true
         }
+        let _ =
+            take::<Entity>(self, key) || take::<Link>(self, key) || take::<Ancillary>(self, key);
     }
 
     fn name(&self, entity: usize) -> &CStr {
@@ -847,14 +850,14 @@ mod tests {
             problem(&t),
             Some(Problem::NoEnd(EndOf::Link(8, Side::Source)))
         );
-        t.link_at_mut(key)?.source = Some((CString::try_from(a)?, 0));
+        t.at_mut::<Link>(key)?.source = Some((CString::try_from(a)?, 0));
         assert_eq!(
             problem(&t),
             Some(Problem::NoEnd(EndOf::Link(8, Side::Sink)))
         );
         t.remove(key);
         t.add_ancillary(key)?;
-        t.ancillary_at_mut(key)?.primary = Some(CString::try_from(a)?);
+        t.at_mut::<Ancillary>(key)?.primary = Some(CString::try_from(a)?);
         assert_eq!(
             problem(&t),
             Some(Problem::NoEnd(EndOf::Ancillary(2, Side::Sink)))

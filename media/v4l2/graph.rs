@@ -232,11 +232,12 @@ impl<T: Send + Sync + 'static> Builder<T> {
 
     fn entity(&self, index: usize) -> Result<*mut bindings::media_entity> {
         Ok(match *self.0.entities.get(index).ok_or(EINVAL)? {
-            // SAFETY: every entity in the list is registered (type invariant).
-            Entity::Subdev(ref hold) => unsafe { subdev::entity(hold.sd()) },
+            // SAFETY: the subdev is registered on `root` and stays so until
+            // `drop` (type invariant), and `hold` keeps its memory.
+            Entity::Subdev(ref hold) | Entity::Bound(ref hold) => unsafe {
+                subdev::entity(hold.sd())
+            },
             Entity::Video(ref node) => node.entity(),
-            // SAFETY: every entity in the list is registered (type invariant).
-            Entity::Bound(ref hold) => unsafe { subdev::entity(hold.sd()) },
         })
     }
 
