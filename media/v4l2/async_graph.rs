@@ -6,7 +6,7 @@
 //! The graph ([`Graph`]) is owned here, not by the driver: it is
 //! dropped before v4l2-async unregisters any of the subdevs it uses, so the
 //! [`Bound`] subdevs a driver adds to it stay valid for its whole life.
-//! See docs/async-plan.md.
+//! See docs/async-sensors.md.
 
 use crate::media::{
     bindings,
