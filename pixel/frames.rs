@@ -78,7 +78,8 @@ type Divisors = [u64; 3];
 /// `x / d` through a [`RECIP`] multiplier, truncated to 8 bits as C vimc.
 #[inline(always)]
 fn scale(x: u32, m: u64) -> u8 {
-    ((u64::from(x) * m) >> 38) as u8
+    // No overflow: x < 2^26 and m <= 2^38 + 1 ([`RECIP`]).
+    (u64::from(x).wrapping_mul(m) >> 38) as u8
 }
 
 /// How many of `[start, end)` are even and how many odd.
@@ -143,25 +144,91 @@ impl Cells {
 /// A sample of `BPP` little-endian bytes.
 #[inline(always)]
 fn sample<const BPP: usize>(px: &[u8]) -> u32 {
-    px.iter().rev().fold(0, |v, &b| (v << 8) | u32::from(b))
+    match *px {
+        [b] => u32::from(b),
+        [lo, hi] => u32::from(lo) | (u32::from(hi) << 8),
+        _ => px.iter().rev().fold(0, |v, &b| (v << 8) | u32::from(b)),
+    }
 }
 
 /// Adds (or subtracts) the samples of `row` to (from) the column sums.
 #[inline(always)]
 fn slide_row<const BPP: usize>(sums: &mut [u32], row: &[u8], add: bool) {
-    // Indexes rather than `chunks_exact`, whose length is a division by a
-    // stored (non-constant) chunk size.
-    let n = sums.len().min(row.len() / BPP);
-    let px = |i: usize| sample::<BPP>(&row[i * BPP..i * BPP + BPP]);
+    // `BPP` is a constant: chunks of it cost no division.
+    let pairs = sums.iter_mut().zip(row.chunks_exact(BPP));
     if add {
-        for (i, s) in sums[..n].iter_mut().enumerate() {
-            *s = s.wrapping_add(px(i));
+        for (s, px) in pairs {
+            *s = s.wrapping_add(sample::<BPP>(px));
         }
     } else {
-        for (i, s) in sums[..n].iter_mut().enumerate() {
-            *s = s.wrapping_sub(px(i));
+        for (s, px) in pairs {
+            *s = s.wrapping_sub(sample::<BPP>(px));
         }
     }
+}
+
+/// The pixels of the full windows of a line, two columns at a time (an
+/// even, then an odd one comes in): `s` holds the window sums of the four
+/// cells for columns `[0, 2 * seek)`, `ins` the column sums from column `2 *
+/// seek` on, `outs` from column 0, `out` the pixels from column `seek`. The
+/// cell of red is `CR`, of blue `CB`, of green `CG0` and `CG1`.
+#[inline(always)]
+fn full_windows<const CR: usize, const CG0: usize, const CG1: usize, const CB: usize>(
+    s: &mut [u32; 4],
+    ins: [&[u32]; 2],
+    outs: [&[u32]; 2],
+    d: &[Divisors; 2],
+    out: &mut [u8],
+) {
+    let mut t = *s;
+    #[inline(always)]
+    fn step<
+        const P: usize,
+        const CR: usize,
+        const CG0: usize,
+        const CG1: usize,
+        const CB: usize,
+    >(
+        t: &mut [u32; 4],
+        ins: (u32, u32),
+        outs: (u32, u32),
+        d: &Divisors,
+        px: &mut [u8],
+    ) {
+        t[P] = t[P].wrapping_add(ins.0);
+        t[2 + P] = t[2 + P].wrapping_add(ins.1);
+        if let [r, g, b] = px {
+            *r = scale(t[CR], d[0]);
+            *g = scale(t[CG0].wrapping_add(t[CG1]), d[1]);
+            *b = scale(t[CB], d[2]);
+        }
+        t[P] = t[P].wrapping_sub(outs.0);
+        t[2 + P] = t[2 + P].wrapping_sub(outs.1);
+    }
+    let pairs = out
+        .chunks_exact_mut(6)
+        .zip(ins[0].chunks_exact(2).zip(ins[1].chunks_exact(2)))
+        .zip(outs[0].chunks_exact(2).zip(outs[1].chunks_exact(2)));
+    for ((px, (i0, i1)), (o0, o1)) in pairs {
+        let (even, odd) = px.split_at_mut(3);
+        step::<0, CR, CG0, CG1, CB>(&mut t, (i0[0], i1[0]), (o0[0], o1[0]), &d[0], even);
+        step::<1, CR, CG0, CG1, CB>(&mut t, (i0[1], i1[1]), (o0[1], o1[1]), &d[1], odd);
+    }
+    // An odd count leaves one column, an even one coming in.
+    let n = outs[0].len();
+    if n % 2 == 1 {
+        let i = n - 1;
+        if let (Some(px), Some(&a), Some(&b), Some(&c), Some(&e)) = (
+            out.get_mut(3 * i..3 * i + 3),
+            ins[0].get(i),
+            ins[1].get(i),
+            outs[0].get(i),
+            outs[1].get(i),
+        ) {
+            step::<0, CR, CG0, CG1, CB>(&mut t, (a, b), (c, e), &d[0], px);
+        }
+    }
+    *s = t;
 }
 
 impl Debayer {
@@ -238,7 +305,6 @@ impl Debayer {
         let mut s = [0u32; 4];
         // Columns [cur.0, cur.1) are in `s`.
         let mut cur = (0, 0);
-        let mut pixels = line.chunks_exact_mut(3).enumerate();
         // Windows cut by an edge: slide to each one and count its columns.
         let edge = |s: &mut [u32; 4], cur: &mut (usize, usize), col: usize, px: &mut [u8]| {
             let to = window(col, seek, w);
@@ -253,38 +319,39 @@ impl Debayer {
             *cur = to;
             cells.pixel(s, &cells.divisors(rows, parity_counts(to.0, to.1)), px);
         };
-        for (col, px) in pixels.by_ref().take(seek) {
-            edge(&mut s, &mut cur, col, px);
+        fn px(line: &mut [u8], col: usize) -> &mut [u8] {
+            &mut line[3 * col..3 * col + 3]
+        }
+        for col in 0..seek.min(w) {
+            edge(&mut s, &mut cur, col, px(line, col));
         }
         if w > 2 * seek {
-            // Full windows of 2 * seek + 1 columns, between the edges: `s`
-            // holds [col - seek, col + seek) when column col + seek comes
-            // in, and column col - seek leaves after the pixel. The counts
-            // depend only on the parity of the window's first column,
-            // which is that of both columns.
+            // Full windows of 2 * seek + 1 columns, between the edges. The
+            // counts depend only on the parity of the window's first
+            // column, which is that of the column coming in.
             let full = seek as u32;
             let d = [
                 cells.divisors(rows, [full + 1, full]),
                 cells.divisors(rows, [full, full + 1]),
             ];
-            let ins = colsum[0][2 * seek..].iter().zip(&colsum[1][2 * seek..]);
-            let outs = colsum[0].iter().zip(colsum[1]);
-            for (((_, px), (in0, in1)), (out0, out1)) in
-                pixels.by_ref().take(w - 2 * seek).zip(ins).zip(outs)
-            {
-                // Parity of the incoming and the leaving column.
-                let p = cur.1 & 1;
-                s[p] = s[p].wrapping_add(*in0);
-                s[2 + p] = s[2 + p].wrapping_add(*in1);
-                cells.pixel(&s, &d[p], px);
-                s[p] = s[p].wrapping_sub(*out0);
-                s[2 + p] = s[2 + p].wrapping_sub(*out1);
-                cur.1 += 1;
+            let n = w - 2 * seek;
+            let out = &mut line[3 * seek..3 * (seek + n)];
+            let (ins, outs) = (
+                [&colsum[0][2 * seek..w], &colsum[1][2 * seek..w]],
+                [&colsum[0][..n], &colsum[1][..n]],
+            );
+            // The cells' places as constants, so that the four sums stay
+            // in registers.
+            match (cells.r, cells.b) {
+                (0, 3) => full_windows::<0, 1, 2, 3>(&mut s, ins, outs, &d, out),
+                (3, 0) => full_windows::<3, 1, 2, 0>(&mut s, ins, outs, &d, out),
+                (1, 2) => full_windows::<1, 0, 3, 2>(&mut s, ins, outs, &d, out),
+                _ => full_windows::<2, 0, 3, 1>(&mut s, ins, outs, &d, out),
             }
-            cur = (w - 2 * seek, w);
+            cur = (n, w);
         }
-        for (col, px) in pixels {
-            edge(&mut s, &mut cur, col, px);
+        for col in seek.max(w.saturating_sub(seek))..w {
+            edge(&mut s, &mut cur, col, px(line, col));
         }
     }
 }

@@ -64,12 +64,19 @@ fn run_debayer(d: &Debayer, sink: &[u8], win: u32) -> Vec<u8> {
 #[test]
 fn debayer_equals_c_for_every_order_depth_and_window() {
     let mut rng = Rng(0x1234_5678_9abc_def1);
+    // Every sink code of C vimc's debayer: four orders at 8, 10 and 12 bits.
     let codes = [
         mbus::SBGGR8_1X8,
         mbus::SGBRG8_1X8,
         mbus::SGRBG8_1X8,
         mbus::SRGGB8_1X8,
         mbus::SBGGR10_1X10,
+        mbus::SGBRG10_1X10,
+        mbus::SGRBG10_1X10,
+        mbus::SRGGB10_1X10,
+        mbus::SBGGR12_1X12,
+        mbus::SGBRG12_1X12,
+        mbus::SGRBG12_1X12,
         mbus::SRGGB12_1X12,
     ];
     for (k, &code) in codes.iter().enumerate() {
@@ -97,7 +104,8 @@ fn debayer_equals_c_for_every_order_depth_and_window() {
                     px[1] &= 0x0f;
                 }
             }
-            for win in [1, 3, 5, 7, 25] {
+            // Every window of C vimc's control: odd, 1 to 25.
+            for win in (1..=25).step_by(2) {
                 assert_eq!(
                     run_debayer(&d, &sink, win),
                     c_debayer(&d, &sink, win),
