@@ -143,27 +143,48 @@ impl Cells {
 
 /// A sample of `BPP` little-endian bytes.
 #[inline(always)]
-fn sample<const BPP: usize>(px: &[u8]) -> u32 {
-    match *px {
-        [b] => u32::from(b),
-        [lo, hi] => u32::from(lo) | (u32::from(hi) << 8),
-        _ => px.iter().rev().fold(0, |v, &b| (v << 8) | u32::from(b)),
-    }
+fn sample<const BPP: usize>(px: &[u8; BPP]) -> u32 {
+    px.iter().rev().fold(0, |v, &b| (v << 8) | u32::from(b))
 }
 
 /// Adds (or subtracts) the samples of `row` to (from) the column sums.
 #[inline(always)]
 fn slide_row<const BPP: usize>(sums: &mut [u32], row: &[u8], add: bool) {
-    // `BPP` is a constant: chunks of it cost no division.
-    let pairs = sums.iter_mut().zip(row.chunks_exact(BPP));
-    if add {
-        for (s, px) in pairs {
-            *s = s.wrapping_add(sample::<BPP>(px));
+    let op = |s: &mut u32, v: u32| {
+        *s = if add {
+            s.wrapping_add(v)
+        } else {
+            s.wrapping_sub(v)
         }
-    } else {
-        for (s, px) in pairs {
-            *s = s.wrapping_sub(sample::<BPP>(px));
+    };
+    if BPP == 1 {
+        for (s, &b) in sums.iter_mut().zip(row) {
+            op(s, u32::from(b));
         }
+        return;
+    }
+    // BPP is 2 from here (the blocks assume it).
+    // Blocks of 8 samples, then the rest one by one; not `chunks_exact`:
+    // its length is a division by a stored chunk size, whose
+    // division-by-zero path objtool rejects (it falls through).
+    let blocks = (sums.len() / 8).min(row.len() / 16);
+    let (mut head, tail) = sums.split_at_mut(blocks * 8);
+    let (mut rhead, mut rtail) = row.split_at(blocks * 16);
+    while let Some((sb, sr)) = head.split_first_chunk_mut::<8>() {
+        let Some((rb, rr)) = rhead.split_first_chunk::<16>() else {
+            break;
+        };
+        for (j, s) in sb.iter_mut().enumerate() {
+            op(s, u32::from(rb[2 * j]) | (u32::from(rb[2 * j + 1]) << 8));
+        }
+        (head, rhead) = (sr, rr);
+    }
+    for s in tail.iter_mut() {
+        let Some((px, r)) = rtail.split_first_chunk::<BPP>() else {
+            break;
+        };
+        op(s, sample::<BPP>(px));
+        rtail = r;
     }
 }
 
@@ -193,40 +214,35 @@ fn full_windows<const CR: usize, const CG0: usize, const CG1: usize, const CB: u
         ins: (u32, u32),
         outs: (u32, u32),
         d: &Divisors,
-        px: &mut [u8],
+        px: &mut [u8; 3],
     ) {
         t[P] = t[P].wrapping_add(ins.0);
         t[2 + P] = t[2 + P].wrapping_add(ins.1);
-        if let [r, g, b] = px {
-            *r = scale(t[CR], d[0]);
-            *g = scale(t[CG0].wrapping_add(t[CG1]), d[1]);
-            *b = scale(t[CB], d[2]);
-        }
+        *px = [
+            scale(t[CR], d[0]),
+            scale(t[CG0].wrapping_add(t[CG1]), d[1]),
+            scale(t[CB], d[2]),
+        ];
         t[P] = t[P].wrapping_sub(outs.0);
         t[2 + P] = t[2 + P].wrapping_sub(outs.1);
     }
-    let pairs = out
-        .chunks_exact_mut(6)
-        .zip(ins[0].chunks_exact(2).zip(ins[1].chunks_exact(2)))
-        .zip(outs[0].chunks_exact(2).zip(outs[1].chunks_exact(2)));
-    for ((px, (i0, i1)), (o0, o1)) in pairs {
-        let (even, odd) = px.split_at_mut(3);
-        step::<0, CR, CG0, CG1, CB>(&mut t, (i0[0], i1[0]), (o0[0], o1[0]), &d[0], even);
-        step::<1, CR, CG0, CG1, CB>(&mut t, (i0[1], i1[1]), (o0[1], o1[1]), &d[1], odd);
-    }
-    // An odd count leaves one column, an even one coming in.
-    let n = outs[0].len();
-    if n % 2 == 1 {
-        let i = n - 1;
-        if let (Some(px), Some(&a), Some(&b), Some(&c), Some(&e)) = (
-            out.get_mut(3 * i..3 * i + 3),
-            ins[0].get(i),
-            ins[1].get(i),
-            outs[0].get(i),
-            outs[1].get(i),
-        ) {
-            step::<0, CR, CG0, CG1, CB>(&mut t, (a, b), (c, e), &d[0], px);
-        }
+    // Not `chunks_exact` (see `slide_row`).
+    let mut cols = ins[0].iter().zip(ins[1]).zip(outs[0].iter().zip(outs[1]));
+    let mut out = out;
+    loop {
+        let (Some(((&a0, &a1), (&b0, &b1))), Some((px, rest))) =
+            (cols.next(), out.split_first_chunk_mut::<3>())
+        else {
+            break;
+        };
+        step::<0, CR, CG0, CG1, CB>(&mut t, (a0, a1), (b0, b1), &d[0], px);
+        let (Some(((&a0, &a1), (&b0, &b1))), Some((px, rest))) =
+            (cols.next(), rest.split_first_chunk_mut::<3>())
+        else {
+            break;
+        };
+        step::<1, CR, CG0, CG1, CB>(&mut t, (a0, a1), (b0, b1), &d[1], px);
+        out = rest;
     }
     *s = t;
 }
