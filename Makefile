@@ -94,7 +94,7 @@ check-suites: deps
 	@$(if $(filter file,$(origin KERNEL)),env -u KERNEL) $(MAKE) --no-print-directory SUITES=1 check
 
 # A change's first verdict: the graph, parity, streaming and configfs core
-# on 7.3 (README: which scenarios, how long).
+# on 7.3 (docs/testing.md: which scenarios, how long).
 QUICK := ^(20-vimc-rs-graph|24-kunit|40-parity-graph-and-capture|41-parity-subdev-formats|60-stream-bitexact|65-configfs-graphs|66-configfs-bad|67-configfs-example)$$
 check-quick: deps
 	@env -u KDIR $(MAKE) --no-print-directory KERNEL=7.3 ONLY='$(QUICK)' check-one

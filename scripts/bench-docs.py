@@ -20,11 +20,17 @@ rows = [
     "| pipeline | C ms/frame | rs ms/frame | rs/C | C fps | rs fps | free-run ms/frame | free-run fps | frames identical |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
 ]
+def fig(x, f):
+    """A figure, "-" where the run had none (too short to sample)."""
+    return "-" if x is None else format(x, f)
+
+
 for p in run["pipelines"]:
     rows.append(
-        f"| {p['pipeline']} | {p['c_cpu_ms_per_frame']:.2f} | {p['rs_cpu_ms_per_frame']:.2f} | "
-        f"{p['rs_over_c']:.3f} | {p['c_fps']:.1f} | {p['rs_fps']:.1f} | "
-        f"{p['rs_freerun_cpu_ms_per_frame']:.2f} | {p['rs_freerun_fps']:.1f} | "
+        f"| {p['pipeline']} | {fig(p['c_cpu_ms_per_frame'], '.2f')} | "
+        f"{fig(p['rs_cpu_ms_per_frame'], '.2f')} | {fig(p['rs_over_c'], '.3f')} | "
+        f"{fig(p['c_fps'], '.1f')} | {fig(p['rs_fps'], '.1f')} | "
+        f"{fig(p['rs_freerun_cpu_ms_per_frame'], '.2f')} | {fig(p['rs_freerun_fps'], '.1f')} | "
         f"{'yes' if p['frames_identical'] else 'NO'} |"
     )
 text = doc.read_text()

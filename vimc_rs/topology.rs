@@ -135,14 +135,26 @@ fn same(a: &CStr, b: &CStr) -> bool {
 
 /// An item of a topology that its editor finds by key: an entity, a data
 /// link or an ancillary link.
-pub(crate) trait Item: Sized {
+pub(crate) trait Item: store::Store {
     /// What its editor calls it.
     fn key(&self) -> &CStr;
-    /// The topology's items of this type.
-    fn all(t: &Topology) -> &KVec<Self>;
-    /// The same, to edit.
-    fn all_mut(t: &mut Topology) -> &mut KVec<Self>;
 }
+
+mod store {
+    use super::Topology;
+    use kernel::prelude::*;
+
+    /// Where a topology keeps its items of a type. Sealed: nameable only in
+    /// this module, so that nothing else reaches the vectors (and their
+    /// invariants) through [`super::Item`].
+    pub(crate) trait Store: Sized {
+        /// The topology's items of this type.
+        fn all(t: &Topology) -> &KVec<Self>;
+        /// The same, to edit.
+        fn all_mut(t: &mut Topology) -> &mut KVec<Self>;
+    }
+}
+use store::Store;
 
 macro_rules! item {
     ($ty:ty, $field:ident) => {
@@ -150,6 +162,8 @@ macro_rules! item {
             fn key(&self) -> &CStr {
                 &self.key
             }
+        }
+        impl Store for $ty {
             fn all(t: &Topology) -> &KVec<Self> {
                 &t.$field
             }

@@ -10,6 +10,12 @@
 . /vimc-rs/tests/lib/v4l2.inc
 
 d=/vimc-rs/tests/ext/docs
+cleanup() {
+	grep -q ' /sys/kernel/config ' /proc/mounts && configfs_clear
+	for m in vimc_rs async_debugfs vimc; do unload $m || return 1; done
+}
+trap 'cleanup || true' EXIT
+[ ! -e $d.failed ] || fail "scripts/doc-blocks.py: $(cat $d.failed)"
 [ -n "$(ls $d/*.sh 2>/dev/null)" ] || fail "no examples extracted from the docs (scripts/doc-blocks.py)"
 for b in $d/*.sh; do
 	where=$(sed -n '1s/^# //p' $b)
@@ -19,6 +25,5 @@ for b in $d/*.sh; do
 	rc=0; (cd /tmp && sh -e $b) || rc=$?
 	[ $rc = 0 ] || fail "$where: exit status $rc"
 	tp ok "$where"
-	grep -q ' /sys/kernel/config ' /proc/mounts && configfs_clear
-	for m in vimc_rs async_debugfs vimc; do unload $m || fail "$where: $m does not unload"; done
+	cleanup || fail "$where: what it made does not go (configfs devices, modules)"
 done

@@ -6,7 +6,7 @@
 # with vimc_rs loaded: load async_debugfs, dump (vimc_rs's notifier and its
 # three sensors, with hashed ids that tie them together), unload; vimc_rs's
 # sensor nodes open through videodev's subdev fops, found the same way.
-# Under TCG the CPU enforces no IBT: see the README for why the design is
+# Under TCG the CPU enforces no IBT: see docs/hardening.md for why the design is
 # safe without relying on that.
 # timeout: 900
 . /vimc-rs/tests/lib/harness.inc

@@ -1,5 +1,5 @@
 #!/bin/sh -e
-# Smoke run of `make bench` on the test kernel (240 frames, 64x48 for the big
+# Smoke run of `make bench` on the bench kernel (240 frames, 64x48 for the big
 # pipelines), so the bench keeps working: every paced run reports frames
 # and wall time, and all runs of a pipeline deliver the same bytes. (The
 # sampler takes about a second a round under TCG, more when other guests
