@@ -2,7 +2,7 @@
 
 //! Debayer and scaler against direct transcriptions of C vimc's loops.
 
-use vimc_pixel::formats::mbus;
+use vimc_pixel::formats::{self, mbus};
 use vimc_pixel::frames::*;
 
 /// A small deterministic generator (xorshift), so failures reproduce.
@@ -65,22 +65,10 @@ fn run_debayer(d: &Debayer, sink: &[u8], win: u32) -> Vec<u8> {
 fn debayer_equals_c_for_every_order_depth_and_window() {
     let mut rng = Rng(0x1234_5678_9abc_def1);
     // Every sink code of C vimc's debayer: four orders at 8, 10 and 12 bits.
-    let codes = [
-        mbus::SBGGR8_1X8,
-        mbus::SGBRG8_1X8,
-        mbus::SGRBG8_1X8,
-        mbus::SRGGB8_1X8,
-        mbus::SBGGR10_1X10,
-        mbus::SGBRG10_1X10,
-        mbus::SGRBG10_1X10,
-        mbus::SRGGB10_1X10,
-        mbus::SBGGR12_1X12,
-        mbus::SGBRG12_1X12,
-        mbus::SGRBG12_1X12,
-        mbus::SRGGB12_1X12,
-    ];
-    for (k, &code) in codes.iter().enumerate() {
-        let bpp = if k < 4 { 1 } else { 2 };
+    let codes = formats::debayer::SINK_CODES;
+    assert_eq!(codes.len(), 12);
+    for &code in codes {
+        let bpp = formats::by_code(code).unwrap().bpp as usize;
         for &(w, h) in &[
             (16, 16),
             (18, 22),
