@@ -3,6 +3,8 @@
 //! Frame processing of the debayer and the scaler, byte for byte what C
 //! vimc produces, without its per-pixel table lookups.
 
+use core::num::NonZeroUsize;
+
 /// One of the three colours of a Bayer cell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Color {
@@ -29,6 +31,56 @@ pub fn bayer_order(code: u32) -> Option<BayerOrder> {
         SRGGB8_1X8 | SRGGB10_1X10 | SRGGB12_1X12 => [[R, G], [G, B]],
         _ => return None,
     })
+}
+
+/// Where a stage writes its frame: memory of its own, or memory it may only
+/// write (a capture buffer, which userspace may write meanwhile, so no
+/// slice over it may exist). Writes go line by line.
+pub trait FrameSink {
+    /// Bytes the sink holds.
+    fn size(&self) -> usize;
+
+    /// Writes `data` at byte `at`. A write past [`Self::size`] writes
+    /// nothing (and the sink may remember it failed).
+    fn put(&mut self, at: usize, data: &[u8]);
+
+    /// Lets `f` make the `len` bytes at `at`: in place where the sink is
+    /// memory of our own, else in a line of scratch that is then put.
+    fn make(&mut self, at: usize, len: usize, f: &mut dyn FnMut(&mut [u8]));
+}
+
+/// A frame of our own: written in place.
+impl FrameSink for [u8] {
+    fn size(&self) -> usize {
+        self.len()
+    }
+
+    fn put(&mut self, at: usize, data: &[u8]) {
+        if let Some(to) = self.get_mut(at..at.saturating_add(data.len())) {
+            to.copy_from_slice(data);
+        }
+    }
+
+    fn make(&mut self, at: usize, len: usize, f: &mut dyn FnMut(&mut [u8])) {
+        if let Some(to) = self.get_mut(at..at.saturating_add(len)) {
+            f(to);
+        }
+    }
+}
+
+/// A borrowed sink, so that a slice can be passed as `&mut dyn FrameSink`.
+impl<S: FrameSink + ?Sized> FrameSink for &mut S {
+    fn size(&self) -> usize {
+        (**self).size()
+    }
+
+    fn put(&mut self, at: usize, data: &[u8]) {
+        (**self).put(at, data)
+    }
+
+    fn make(&mut self, at: usize, len: usize, f: &mut dyn FnMut(&mut [u8])) {
+        (**self).make(at, len, f)
+    }
 }
 
 /// How the debayer works on one stream.
@@ -258,31 +310,45 @@ impl Debayer {
         self.width * self.height * 3
     }
 
-    /// Turns the Bayer frame `sink` into RGB24 in `out`: each colour of a
+    /// Turns the Bayer frame `sink` into RGB24 in `out`, line by line: each colour of a
     /// pixel is the mean of that colour's samples in the `win` x `win`
     /// window around it (cut at the frame's edges), truncated to 8 bits as C
     /// vimc does. `scratch` holds [`debayer_scratch_len`] values.
     ///
     /// Column sums of the window's rows slide down the frame and the four
     /// cells' window sums slide along each line, so a pixel costs a few
-    /// additions and three multiplications whatever the window.
-    pub fn process(&self, sink: &[u8], out: &mut [u8], win: u32, scratch: &mut [u32]) {
+    /// additions and three multiplications whatever the window. Returns
+    /// false, writing nothing, if a frame or `scratch` is too small.
+    pub fn process<S: FrameSink + ?Sized>(
+        &self,
+        sink: &[u8],
+        out: &mut S,
+        win: u32,
+        scratch: &mut [u32],
+    ) -> bool {
         if self.width == 0
             || self.height == 0
             || sink.len() < self.sink_len()
-            || out.len() < self.source_len()
+            || out.size() < self.source_len()
             || scratch.len() < debayer_scratch_len(self.width)
         {
-            return;
+            return false;
         }
         match self.bpp {
-            1 => self.run::<1>(sink, out, win, scratch),
-            2 => self.run::<2>(sink, out, win, scratch),
-            _ => {}
+            1 => self.run::<1, S>(sink, out, win, scratch),
+            2 => self.run::<2, S>(sink, out, win, scratch),
+            _ => return false,
         }
+        true
     }
 
-    fn run<const BPP: usize>(&self, sink: &[u8], out: &mut [u8], win: u32, scratch: &mut [u32]) {
+    fn run<const BPP: usize, S: FrameSink + ?Sized>(
+        &self,
+        sink: &[u8],
+        out: &mut S,
+        win: u32,
+        scratch: &mut [u32],
+    ) {
         let (w, h) = (self.width, self.height);
         let seek = (win / 2) as usize;
         let cells = Cells::of(&self.order);
@@ -293,7 +359,7 @@ impl Debayer {
         let colsum = [even, odd];
         let row = |r: usize| &sink[r * w * BPP..(r + 1) * w * BPP];
         let (mut r0, mut r1) = (0, 0);
-        for (lin, line) in out[..w * h * 3].chunks_exact_mut(w * 3).enumerate() {
+        for lin in 0..h {
             let (n0, n1) = window(lin, seek, h);
             for r in r1..n1 {
                 slide_row::<BPP>(colsum[r % 2], row(r), true);
@@ -303,7 +369,10 @@ impl Debayer {
             }
             (r0, r1) = (n0, n1);
             let rows = parity_counts(r0, r1);
-            self.line(&cells, [&*colsum[0], &*colsum[1]], rows, seek, line);
+            let sums = [&*colsum[0], &*colsum[1]];
+            out.make(lin * w * 3, w * 3, &mut |line| {
+                self.line(&cells, sums, rows, seek, line)
+            });
         }
     }
 
@@ -411,51 +480,88 @@ impl Scaler {
             && t + ch <= self.sink_height
     }
 
-    /// Nearest-neighbour scaling of the crop of `sink` into `out`, with C
-    /// vimc's integer arithmetic.
-    pub fn process(&self, sink: &[u8], out: &mut [u8]) {
-        if !self.is_valid() || sink.len() < self.sink_len() || out.len() < self.source_len() {
-            return;
+    /// Nearest-neighbour scaling of the crop of `sink` into `out`, line by
+    /// line, with C vimc's integer arithmetic. Returns false, writing
+    /// nothing, if the geometry is invalid or a frame too small.
+    pub fn process<S: FrameSink + ?Sized>(&self, sink: &[u8], out: &mut S) -> bool {
+        // The divisors as types that cannot be zero, so that no division can
+        // panic (in the kernel, objtool warns about a division's panic path
+        // at the end of a function).
+        let (Some(w), Some(h)) = (
+            NonZeroUsize::new(self.width),
+            NonZeroUsize::new(self.height),
+        ) else {
+            return false;
+        };
+        if !self.is_valid() || sink.len() < self.sink_len() || out.size() < self.source_len() {
+            return false;
         }
         match self.bpp {
-            3 => self.run::<3>(sink, out),
-            4 => self.run::<4>(sink, out),
-            _ => self.run::<0>(sink, out),
+            3 => self.run::<3, S>(sink, out, w, h),
+            4 => self.run::<4, S>(sink, out, w, h),
+            _ => self.run::<0, S>(sink, out, w, h),
+        }
+        true
+    }
+
+    /// [`Self::process`] for `BPP` bytes per pixel, or any with `BPP == 0`;
+    /// `w` and `h` are the source's width and height.
+    fn run<const BPP: usize, S: FrameSink + ?Sized>(
+        &self,
+        sink: &[u8],
+        out: &mut S,
+        w: NonZeroUsize,
+        h: NonZeroUsize,
+    ) {
+        let (left, top, cw, ch) = self.crop;
+        let bpp = self.bpp;
+        let (sink_row, row) = (self.sink_width * bpp, self.width * bpp);
+        let step = (cw / w, cw % w);
+        for y in 0..self.height {
+            let sy = y * ch / h + top;
+            let src = &sink[sy * sink_row + left * bpp..(sy + 1) * sink_row];
+            if cw == self.width {
+                out.put(y * row, &src[..row]);
+            } else {
+                out.make(y * row, row, &mut |dst| self.line::<BPP>(src, dst, step));
+            }
         }
     }
 
-    /// [`Self::process`] for `BPP` bytes per pixel, or any with `BPP == 0`.
-    fn run<const BPP: usize>(&self, sink: &[u8], out: &mut [u8]) {
-        let (left, top, cw, ch) = self.crop;
-        let bpp = self.bpp;
-        let sink_row = self.sink_width * bpp;
-        for (y, dst) in out[..self.source_len()]
-            .chunks_exact_mut(self.width * bpp)
-            .enumerate()
-        {
-            let sy = y * ch / self.height + top;
-            let src = &sink[sy * sink_row + left * bpp..(sy + 1) * sink_row];
-            if cw == self.width {
-                dst.copy_from_slice(&src[..cw * bpp]);
-                continue;
+    /// One scaled line `dst` from its sink line `src` (from the crop's
+    /// left): the source pixel advances `step` and `frac / width` a pixel,
+    /// x * cw / width without a division per pixel.
+    fn line<const BPP: usize>(&self, src: &[u8], dst: &mut [u8], (step, frac): (usize, usize)) {
+        let (mut sx, mut rem) = (0, 0);
+        let mut next = || {
+            let at = sx;
+            sx += step;
+            rem += frac;
+            if rem >= self.width {
+                sx += 1;
+                rem -= self.width;
             }
-            // x * cw / width, stepped without a division per pixel.
-            let (step, frac) = (cw / self.width, cw % self.width);
-            let (mut sx, mut rem) = (0, 0);
-            for px in dst.chunks_exact_mut(bpp) {
-                let from = &src[sx * bpp..(sx + 1) * bpp];
-                if BPP == 0 {
-                    px.copy_from_slice(from);
-                } else if let (Ok(px), Ok(from)) =
-                    (<&mut [u8; BPP]>::try_from(px), <&[u8; BPP]>::try_from(from))
-                {
+            at
+        };
+        if BPP > 0 {
+            for px in dst.chunks_exact_mut(BPP) {
+                let at = next() * BPP;
+                if let (Ok(px), Some(from)) = (
+                    <&mut [u8; BPP]>::try_from(px),
+                    src.get(at..at + BPP)
+                        .and_then(|s| <&[u8; BPP]>::try_from(s).ok()),
+                ) {
                     *px = *from;
                 }
-                sx += step;
-                rem += frac;
-                if rem >= self.width {
-                    sx += 1;
-                    rem -= self.width;
+            }
+        } else {
+            let bpp = self.bpp;
+            for x in 0..self.width {
+                let at = next() * bpp;
+                if let (Some(px), Some(from)) =
+                    (dst.get_mut(x * bpp..(x + 1) * bpp), src.get(at..at + bpp))
+                {
+                    px.copy_from_slice(from);
                 }
             }
         }

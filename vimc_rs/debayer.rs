@@ -19,7 +19,7 @@ use crate::{
             types::FrameSizes,
         },
     },
-    stage::{boxed, stage_fn, stage_frame, Stage, StageKind},
+    stage::{boxed, stage_fn, stage_frame, write_frame, Out, Stage, StageKind},
 };
 use kernel::{alloc::VVec, c_str, prelude::*, sync::Arc};
 
@@ -91,7 +91,7 @@ impl subdev::Driver for Debayer {
 
 impl StageKind for Debayer {
     /// The debayer's part of a starting stream, from its active formats.
-    fn stage(&self, sd: &SubdevRef<'_>) -> Result<KBox<dyn Stage>> {
+    fn stage(&self, sd: &SubdevRef<'_>, last: bool) -> Result<KBox<dyn Stage>> {
         let (sink, src) =
             sd.with_active_state(|st| Ok::<_, Error>((st.format(SINK)?, st.format(SOURCE)?)))?;
         let sink_bpp = formats::by_code(sink.code).ok_or(EINVAL)?.bpp;
@@ -109,14 +109,15 @@ impl StageKind for Debayer {
         }
         boxed(DebayerStage {
             cfg,
-            out: stage_frame(len)?,
+            out: stage_frame(len, cfg.width * 3, last)?,
             scratch: VVec::from_elem(0, frames::debayer_scratch_len(cfg.width), GFP_KERNEL)?,
             ctrls: self.ctrls.clone(),
         })
     }
 }
 
-/// A streaming debayer: its geometry, output frame and mean window control.
+/// A streaming debayer: its geometry, output frame (a line if it is the
+/// last stage) and mean window control.
 pub(crate) struct DebayerStage {
     cfg: frames::Debayer,
     out: VVec<u8>,
@@ -126,10 +127,12 @@ pub(crate) struct DebayerStage {
 
 impl Stage for DebayerStage {
     /// Interpolates the sink frame `input` into RGB.
-    fn process(&mut self, input: &[u8]) {
+    fn process(&mut self, input: &[u8], to: Out<'_, '_>) -> Result {
         let win = self.ctrls.get(controls::CID_MEAN_WIN_SIZE) as u32;
-        self.cfg
-            .process(input, &mut self.out, win, &mut self.scratch);
+        let (cfg, scratch) = (&self.cfg, &mut self.scratch[..]);
+        write_frame(to, &mut self.out, |out| {
+            cfg.process(input, out, win, scratch)
+        })
     }
 
     /// The last frame made.

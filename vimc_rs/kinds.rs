@@ -18,14 +18,15 @@ const KINDS: &[&Kind] = &[
     &lens::KIND,
 ];
 
-/// The stage of one subdev upstream of a starting stream, by its kind;
-/// -EINVAL for a subdev of no streaming kind. (The device hands it to its
-/// capture nodes' streamers: [`crate::streamer::Streaming`].)
-pub(crate) fn stage_of(sd: &SubdevRef<'_>) -> Result<KBox<dyn Stage>> {
+/// The stage of one subdev upstream of a starting stream, by its kind
+/// (`last` if it writes the capture buffer); -EINVAL for a subdev of no
+/// streaming kind. (The device hands it to its capture nodes' streamers:
+/// [`crate::streamer::Streaming`].)
+pub(crate) fn stage_of(sd: &SubdevRef<'_>, last: bool) -> Result<KBox<dyn Stage>> {
     KINDS
         .iter()
         .filter_map(|k| k.stage)
-        .find_map(|f| f(sd))
+        .find_map(|f| f(sd, last))
         .unwrap_or(Err(EINVAL))
 }
 

@@ -17,7 +17,7 @@ use crate::{
             types::FrameSizes,
         },
     },
-    stage::{boxed, stage_fn, stage_frame, Stage, StageKind},
+    stage::{boxed, stage_fn, stage_frame, write_frame, Out, Stage, StageKind},
 };
 use kernel::{alloc::VVec, prelude::*};
 
@@ -93,7 +93,7 @@ impl subdev::Driver for Scaler {
 
 impl StageKind for Scaler {
     /// The scaler's part of a starting stream, from its active formats and crop.
-    fn stage(&self, sd: &SubdevRef<'_>) -> Result<KBox<dyn Stage>> {
+    fn stage(&self, sd: &SubdevRef<'_>, last: bool) -> Result<KBox<dyn Stage>> {
         let (sink, src, crop) = sd.with_active_state(|st| {
             Ok::<_, Error>((st.format(SINK)?, st.format(SOURCE)?, st.crop(SINK)?))
         })?;
@@ -117,12 +117,13 @@ impl StageKind for Scaler {
         }
         boxed(ScalerStage {
             cfg,
-            out: stage_frame(cfg.source_len())?,
+            out: stage_frame(cfg.source_len(), cfg.width * cfg.bpp, last)?,
         })
     }
 }
 
-/// A streaming scaler: its geometry and output frame.
+/// A streaming scaler: its geometry and output frame (a line if it is the
+/// last stage).
 pub(crate) struct ScalerStage {
     cfg: frames::Scaler,
     out: VVec<u8>,
@@ -130,8 +131,9 @@ pub(crate) struct ScalerStage {
 
 impl Stage for ScalerStage {
     /// Crops and scales the sink frame `input`.
-    fn process(&mut self, input: &[u8]) {
-        self.cfg.process(input, &mut self.out);
+    fn process(&mut self, input: &[u8], to: Out<'_, '_>) -> Result {
+        let cfg = &self.cfg;
+        write_frame(to, &mut self.out, |out| cfg.process(input, out))
     }
 
     /// The last frame made.

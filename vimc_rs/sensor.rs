@@ -18,9 +18,10 @@ use crate::{
             subdev::{self, AsyncRegistration, State, Which},
             tpg::{Tpg, TpgControls, TpgFormat},
             types::FrameSizes,
+            video_device::Plane,
         },
     },
-    stage::{boxed, stage_fn, stage_frame, Stage, StageKind},
+    stage::{boxed, stage_fn, stage_frame, Out, Stage, StageKind},
 };
 use kernel::{alloc::VVec, c_str, prelude::*, sync::Arc};
 
@@ -162,7 +163,7 @@ impl subdev::Driver for Sensor {
 impl StageKind for Sensor {
     /// The sensor's part of a starting stream: a pattern generator set to
     /// the active format, as C vimc's `s_stream(1)` does.
-    fn stage(&self, sd: &SubdevRef<'_>) -> Result<KBox<dyn Stage>> {
+    fn stage(&self, sd: &SubdevRef<'_>, last: bool) -> Result<KBox<dyn Stage>> {
         let fmt = sd.with_active_state(|st| st.format(0))?;
         let map = formats::by_code(fmt.code).ok_or(EINVAL)?;
         let bytesperline = fmt.width * map.bpp;
@@ -187,7 +188,8 @@ impl StageKind for Sensor {
         }
         boxed(SensorStage {
             tpg,
-            frame: stage_frame(len)?,
+            // The generator writes the buffer itself: no line needed.
+            frame: stage_frame(len, 0, last)?,
             ctrls: self.ctrls.clone(),
             size: (fmt.width, fmt.height),
             start_ns: ktime_get_ns(),
@@ -195,7 +197,8 @@ impl StageKind for Sensor {
     }
 }
 
-/// A streaming sensor: generator, frame and the controls it follows.
+/// A streaming sensor: generator, frame (none if it is the last stage) and
+/// the controls it follows.
 pub(crate) struct SensorStage {
     tpg: Tpg,
     frame: VVec<u8>,
@@ -204,10 +207,10 @@ pub(crate) struct SensorStage {
     start_ns: u64,
 }
 
-impl Stage for SensorStage {
-    /// Draws the next frame, with the on-screen text the control asks for
-    /// (a source: no input).
-    fn process(&mut self, _input: &[u8]) {
+impl SensorStage {
+    /// Draws the next frame into `frame`, with the on-screen text the
+    /// control asks for.
+    fn draw(&mut self, frame: &mut Plane<'_>) -> Result {
         let c = &self.ctrls;
         // Control values only change what the generator draws next; the
         // setters do nothing for unchanged values.
@@ -220,10 +223,7 @@ impl Stage for SensorStage {
             hue: c.get(cid::HUE) as i16,
             saturation: c.get(cid::SATURATION) as u8,
         });
-        let frame = &mut self.frame[..];
-        if self.tpg.fill(frame).is_err() {
-            return;
-        }
+        self.tpg.fill(frame)?;
         let osd = c.get(controls::CID_OSD_TEXT_MODE);
         let mut line = 1;
         if osd == OSD_ALL {
@@ -262,6 +262,30 @@ impl Stage for SensorStage {
                     ms % 1000
                 ),
             );
+        }
+        Ok(())
+    }
+}
+
+impl Stage for SensorStage {
+    /// Draws the next frame (a source: no input).
+    fn process(&mut self, _input: &[u8], to: Out<'_, '_>) -> Result {
+        match to {
+            Out::Own => {
+                // Out of `self` while it is drawn, so that `draw` has the
+                // rest of `self`; allocation-free both ways.
+                let mut frame = core::mem::replace(&mut self.frame, VVec::new());
+                let drawn = self.draw(&mut Plane::from(&mut frame[..]));
+                self.frame = frame;
+                drawn
+            }
+            Out::Buffer(plane) => {
+                // A `TOP` or `BOTTOM` field fills half the lines: the rest
+                // reads as zeros, as the stage's own zeroed frame did (C
+                // vimc copies its unzeroed frame there).
+                plane.clear_from(self.tpg.filled_len());
+                self.draw(plane)
+            }
         }
     }
 

@@ -13,7 +13,7 @@ use crate::{
         mc::pipeline::{Started, SubdevRef},
         v4l2::video_device::{Frames, StreamStart},
     },
-    stage::Stage,
+    stage::{Out, Stage},
 };
 use kernel::{c_str, prelude::*};
 
@@ -21,9 +21,10 @@ use kernel::{c_str, prelude::*};
 /// knows stages, not the kinds that make them.
 #[derive(Clone, Copy)]
 pub(crate) struct Streaming {
-    /// The stage of one subdev upstream of a starting stream, by its kind;
-    /// -EINVAL for a subdev of no streaming kind.
-    pub(crate) stage_of: fn(&SubdevRef<'_>) -> Result<KBox<dyn Stage>>,
+    /// The stage of one subdev upstream of a starting stream, by its kind
+    /// (`true`: the last, which writes the buffer); -EINVAL for a subdev of
+    /// no streaming kind.
+    pub(crate) stage_of: fn(&SubdevRef<'_>, bool) -> Result<KBox<dyn Stage>>,
     /// Stream as fast as buffers come back instead of at the sensor's
     /// frame rate (the module's `free_run`, fixed at load).
     pub(crate) free_run: bool,
@@ -38,22 +39,31 @@ struct Streamer {
 }
 
 impl Streamer {
-    /// One frame through the pipeline, copied into the next queued buffer
-    /// as C vimc's capture does. Without a buffer there is nothing to do:
-    /// C vimc would make the frame and drop it. Returns whether a frame was
-    /// made.
+    /// One frame through the pipeline into the next queued buffer, which
+    /// the last stage writes (where C vimc's capture copies the frame).
+    /// Without a buffer there is nothing to do: C vimc would make the frame
+    /// and drop it. Returns whether a frame was made.
     fn run_once(&mut self) -> bool {
         let Some(mut buf) = self.frames.next() else {
             return false;
         };
-        for i in 0..self.stages.len() {
-            let (done, rest) = self.stages.split_at_mut(i);
+        // A buffer without a mapping, or a frame that does not fit, goes
+        // back as failed (dropping `buf`).
+        let Ok(mut plane) = buf.plane() else {
+            return false;
+        };
+        let Some((last, inner)) = self.stages.split_last_mut() else {
+            return false;
+        };
+        for i in 0..inner.len() {
+            let (done, rest) = inner.split_at_mut(i);
             let input = done.last().map_or(&[][..], |s| s.output());
-            rest[0].process(input);
+            if rest[0].process(input, Out::Own).is_err() {
+                return false;
+            }
         }
-        let frame = self.stages.last().map_or(&[][..], |s| s.output());
-        // A buffer without a mapping goes back as failed (dropping `buf`).
-        if buf.fill(frame).is_err() {
+        let input = inner.last().map_or(&[][..], |s| s.output());
+        if last.process(input, Out::Buffer(&mut plane)).is_err() {
             return false;
         }
         buf.done();
@@ -89,7 +99,10 @@ impl Work for Streamer {
             // Free-running: as fast as buffers come back.
             kthread::cond_resched();
         } else {
-            kthread::sleep_jiffies(1);
+            // Woken as soon as a buffer comes back; at once if one is
+            // queued (after a failed one), so yield as well.
+            self.frames.wait((kthread::hz() / 10).max(1));
+            kthread::cond_resched();
         }
     }
 }
@@ -131,9 +144,10 @@ pub(crate) fn start(ctx: StreamStart<'_>, how: &Streaming) -> Result<Stream> {
         started.start(sd)?;
     }
     let mut stages = KVec::with_capacity(upstream.len(), GFP_KERNEL)?;
-    // Source first; the nearest subdev is the last stage.
-    for sd in upstream.iter().rev() {
-        stages.push((how.stage_of)(sd)?, GFP_KERNEL)?;
+    // Source first; the nearest subdev is the last stage, which writes the
+    // buffers.
+    for (i, sd) in upstream.iter().enumerate().rev() {
+        stages.push((how.stage_of)(sd, i == 0)?, GFP_KERNEL)?;
     }
     let streamer = Streamer {
         stages,

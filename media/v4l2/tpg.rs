@@ -6,7 +6,7 @@
 //! C header: [`include/media/tpg/v4l2-tpg.h`](srctree/include/media/tpg/v4l2-tpg.h)
 
 use crate::media::bindings;
-use crate::media::v4l2::types::Colorimetry;
+use crate::media::v4l2::{types::Colorimetry, video_device::Plane};
 use core::fmt;
 use kernel::{prelude::*, str::CStr, types::Opaque};
 
@@ -60,10 +60,11 @@ pub(crate) struct TpgControls {
 ///
 /// `tpg` was set up by `tpg_init` and `tpg_alloc` (freed by [`Drop`]);
 /// `frame_len` is at least the bytes `tpg_fill_plane_buffer` writes for the
-/// format last set (zero before [`Tpg::set_format`]).
+/// format last set (zero before [`Tpg::set_format`]); `filled <= frame_len`.
 pub(crate) struct Tpg {
     tpg: KBox<Opaque<bindings::tpg_data>>,
     frame_len: usize,
+    filled: usize,
 }
 
 // SAFETY: the generator is plain memory used through `&mut self`.
@@ -84,7 +85,11 @@ impl Tpg {
             )?;
         // INVARIANT: `tpg_init` and `tpg_alloc` succeeded above; no format
         // set yet.
-        Ok(Self { tpg, frame_len: 0 })
+        Ok(Self {
+            tpg,
+            frame_len: 0,
+            filled: 0,
+        })
     }
 
     /// Configures the frame format as C vimc's sensor does when streaming
@@ -95,6 +100,7 @@ impl Tpg {
     pub(crate) fn set_format(&mut self, f: &TpgFormat) -> Result {
         // Until this succeeds, no fill: the format may be half set.
         self.frame_len = 0;
+        self.filled = 0;
         // SAFETY: initialized (type invariant); reading a plain field.
         let max = unsafe { (*self.tpg.get()).max_line_width };
         if f.width > max || f.width == 0 || f.height == 0 {
@@ -123,13 +129,14 @@ impl Tpg {
         // `tpg_reset_source` set: buffers, planes (Bayer's two interleaved
         // ones share each line's bytes), bytes per two pixels of each, and
         // the lines the fill writes.
-        let (one_buffer, twopix, lines) = unsafe {
+        let (one_buffer, twopix, lines, drawn) = unsafe {
             let t = &*self.tpg.get();
             let same = t.planes == 1 || (t.interleaved && t.twopixelsize[1] == t.twopixelsize[0]);
             (
                 t.buffers == 1 && same,
                 t.twopixelsize[0],
                 t.buf_height as usize,
+                t.compose.height as usize,
             )
         };
         let line = u64::from(f.width) * u64::from(twopix) / 2;
@@ -141,6 +148,10 @@ impl Tpg {
         // bytes (the same for interleaved planes), which the check above
         // keeps within `bytesperline`.
         self.frame_len = f.bytesperline as usize * lines;
+        // INVARIANT: at most `frame_len`. The fill writes the first
+        // `compose.height` of the `buf_height` lines: half of them for a
+        // `TOP` or `BOTTOM` field, all for the others.
+        self.filled = f.bytesperline as usize * drawn.min(lines);
         Ok(())
     }
 
@@ -166,20 +177,32 @@ impl Tpg {
         self.frame_len
     }
 
+    /// Bytes at the start of the frame that a fill writes, all of them but
+    /// for a `TOP` or `BOTTOM` field, which fills the first half of its
+    /// lines and leaves the rest as it was.
+    pub(crate) fn filled_len(&self) -> usize {
+        self.filled
+    }
+
     /// Draws the pattern into `frame` (at least [`Self::frame_len`] bytes).
-    pub(crate) fn fill(&mut self, frame: &mut [u8]) -> Result {
+    pub(crate) fn fill(&mut self, frame: &mut Plane<'_>) -> Result {
         if self.frame_len == 0 || frame.len() < self.frame_len {
             return Err(EINVAL);
         }
         // SAFETY: initialized; `frame` holds what the fill writes (type
-        // invariant and the check above).
+        // invariant and the check above), and takes raw writes.
         unsafe { bindings::tpg_fill_plane_buffer(self.tpg.get(), 0, 0, frame.as_mut_ptr()) };
         Ok(())
     }
 
     /// Writes `args` at line `y` (in pixels), column 16, as C vimc's OSD;
     /// like C's `char str[100]`, text past 99 bytes is cut.
-    pub(crate) fn text(&mut self, frame: &mut [u8], y: u32, args: fmt::Arguments<'_>) -> Result {
+    pub(crate) fn text(
+        &mut self,
+        frame: &mut Plane<'_>,
+        y: u32,
+        args: fmt::Arguments<'_>,
+    ) -> Result {
         if self.frame_len == 0 || frame.len() < self.frame_len {
             return Err(EINVAL);
         }

@@ -54,10 +54,63 @@ fn c_debayer(d: &Debayer, sink: &[u8], win: u32) -> Vec<u8> {
     out
 }
 
+/// A sink that is only written, as a capture buffer: lines are made in
+/// scratch and put, and every byte must be put exactly once.
+struct WriteOnly {
+    frame: Vec<u8>,
+    written: Vec<u8>,
+    line: Vec<u8>,
+}
+
+impl WriteOnly {
+    fn new(len: usize, line: usize) -> Self {
+        Self {
+            frame: vec![0x5a; len],
+            written: vec![0; len],
+            line: vec![0; line],
+        }
+    }
+
+    /// The frame, once every byte was written exactly once.
+    fn frame(self) -> Vec<u8> {
+        assert!(
+            self.written.iter().all(|&n| n == 1),
+            "a byte not written once"
+        );
+        self.frame
+    }
+}
+
+impl FrameSink for WriteOnly {
+    fn size(&self) -> usize {
+        self.frame.len()
+    }
+
+    fn put(&mut self, at: usize, data: &[u8]) {
+        self.frame[at..at + data.len()].copy_from_slice(data);
+        self.written[at..at + data.len()]
+            .iter_mut()
+            .for_each(|n| *n += 1);
+    }
+
+    fn make(&mut self, at: usize, len: usize, f: &mut dyn FnMut(&mut [u8])) {
+        let mut line = core::mem::take(&mut self.line);
+        // Stale bytes from the line before: the stage must overwrite them.
+        line[..len].fill(0xc3);
+        f(&mut line[..len]);
+        self.put(at, &line[..len]);
+        self.line = line;
+    }
+}
+
+/// The debayer's frame, checked to be the same through a write-only sink.
 fn run_debayer(d: &Debayer, sink: &[u8], win: u32) -> Vec<u8> {
     let mut out = vec![0xa5u8; d.source_len()];
     let mut scratch = vec![0u32; debayer_scratch_len(d.width)];
-    d.process(sink, &mut out, win, &mut scratch);
+    assert!(d.process(sink, &mut out[..], win, &mut scratch));
+    let mut w = WriteOnly::new(d.source_len(), d.width * 3);
+    assert!(d.process(sink, &mut w, win, &mut scratch));
+    assert_eq!(w.frame(), out, "the write-only sink got another frame");
     out
 }
 
@@ -153,8 +206,11 @@ fn debayer_rejects_short_buffers_without_writing() {
     };
     let mut out = vec![7u8; d.source_len()];
     let mut scratch = vec![0u32; debayer_scratch_len(16)];
-    d.process(&[0u8; 10], &mut out, 3, &mut scratch);
+    assert!(!d.process(&[0u8; 10], &mut out[..], 3, &mut scratch));
     assert!(out.iter().all(|&b| b == 7));
+    let mut short = vec![7u8; d.source_len() - 1];
+    assert!(!d.process(&[0u8; 256], &mut short[..], 3, &mut scratch));
+    assert!(short.iter().all(|&b| b == 7));
     assert!(bayer_order(mbus::RGB888_1X24).is_none());
 }
 
@@ -195,8 +251,11 @@ fn scaler_equals_c_for_crops_and_sizes() {
         };
         let sink = rng.bytes(s.sink_len());
         let mut out = vec![0u8; s.source_len()];
-        s.process(&sink, &mut out);
+        assert!(s.process(&sink, &mut out[..]));
         assert_eq!(out, c_scale(&s, &sink), "{sw}x{sh} {crop:?} -> {w}x{h}");
+        let mut wo = WriteOnly::new(s.source_len(), w * bpp);
+        assert!(s.process(&sink, &mut wo));
+        assert_eq!(wo.frame(), out, "write-only sink: {crop:?} -> {w}x{h}");
     }
 }
 
@@ -212,6 +271,6 @@ fn scaler_refuses_a_crop_outside_the_sink() {
     };
     assert!(!s.is_valid());
     let mut out = vec![1u8; s.source_len()];
-    s.process(&[0u8; 16 * 16 * 3], &mut out);
+    assert!(!s.process(&[0u8; 16 * 16 * 3], &mut out[..]));
     assert!(out.iter().all(|&b| b == 1));
 }

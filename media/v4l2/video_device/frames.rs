@@ -5,7 +5,11 @@
 use super::{node::Node, queue::Queued};
 use crate::media::{bindings, compat::ARef, mc::pipeline};
 use core::{marker::PhantomData, ptr::NonNull};
-use kernel::{ffi::c_uint, prelude::*, sync::SpinLock};
+use kernel::{
+    ffi::c_uint,
+    prelude::*,
+    sync::{CondVar, SpinLock},
+};
 
 /// What a driver gets to start a stream: the node's entity in its started
 /// pipeline and its buffers.
@@ -34,17 +38,21 @@ impl<'a> StreamStart<'a> {
 ///
 /// # Invariants
 ///
-/// - `queued` is the `SpinLock<Queued>` of the node `node` refers to, in
+/// - `queued` is the `SpinLock<Queued>` of the node `node` refers to, and
+///   `arrived` the condition variable notified when a buffer joins it, in
 ///   the same allocation, which our reference keeps.
 pub(crate) struct Frames {
     pub(super) node: ARef<Node>,
     pub(super) queued: NonNull<SpinLock<Queued>>,
+    pub(super) arrived: NonNull<CondVar>,
     pub(super) sequence: u32,
     pub(super) field: u32,
     pub(super) sizeimage: usize,
 }
 
-// SAFETY: the node reference and the spinlock are usable from any thread.
+// SAFETY: the node reference, the spinlock and the condition variable
+// (`Sync`, reached through a pointer the type invariant keeps valid) are
+// usable from any thread.
 unsafe impl Send for Frames {}
 
 impl Frames {
@@ -60,6 +68,22 @@ impl Frames {
             frames: self,
             completed: false,
         })
+    }
+
+    /// Waits until userspace has queued a buffer (returns at once if one
+    /// is), for at most `jiffies` ticks, a safety net only. A stop of the
+    /// calling kthread ends the wait too, even one that begins after the
+    /// stop: `kthread_stop` flags a pending signal (`TIF_NOTIFY_SIGNAL`),
+    /// which is why the wait must stay interruptible.
+    pub(crate) fn wait(&mut self, jiffies: u64) {
+        // SAFETY: valid while we hold the node reference (type invariant).
+        let (queued, arrived) = unsafe { (self.queued.as_ref(), self.arrived.as_ref()) };
+        let mut q = queued.lock();
+        if q.is_empty() {
+            // Woken, timed out or interrupted: the caller looks again.
+            let _ = arrived
+                .wait_interruptible_timeout(&mut q, jiffies.try_into().unwrap_or(usize::MAX));
+        }
     }
 }
 
@@ -77,14 +101,9 @@ pub(crate) struct FrameBuf<'a> {
 }
 
 impl FrameBuf<'_> {
-    /// Copies `frame` into the buffer's memory, at most one frame of it;
-    /// -EFAULT if the buffer has no kernel mapping.
-    ///
-    /// The memory is never handed out as a slice: userspace (an MMAP or
-    /// USERPTR mapping) or a DMABUF exporter may write it at any time, so
-    /// no Rust reference to it may exist. The copy is C vimc's capture
-    /// `memcpy()`.
-    pub(crate) fn fill(&mut self, frame: &[u8]) -> Result {
+    /// The buffer's memory for one frame, to write the frame into; -EFAULT
+    /// if the buffer has no kernel mapping.
+    pub(crate) fn plane(&mut self) -> Result<Plane<'_>> {
         let vb = self.vb.as_ptr();
         // SAFETY: ours until given back (type invariant); plane 0 exists
         // (single-planar queue) and `length` is its size.
@@ -94,17 +113,16 @@ impl FrameBuf<'_> {
                 (*vb).vb2_buf.planes[0].length as usize,
             )
         };
-        if p.is_null() {
-            return Err(EFAULT);
-        }
-        let n = frame.len().min(len).min(self.frames.sizeimage);
-        // SAFETY: `p` maps the plane's `len` bytes and `n <= len`; `frame`
-        // is our own memory, so the two do not overlap. Only raw pointers
-        // touch the plane: another writer of it (see above) races with
-        // this copy as with C's `memcpy()`, on bytes, never on a Rust
-        // object.
-        unsafe { core::ptr::copy_nonoverlapping(frame.as_ptr(), p, n) };
-        Ok(())
+        let p = NonNull::new(p).ok_or(EFAULT)?;
+        // INVARIANT: the kernel mapping of the plane's `len` bytes, valid
+        // while the buffer is ours, which the borrow of `self` keeps; a
+        // frame is at most `sizeimage` bytes. No Rust reference to it
+        // exists: the layer hands the mapping out only as this `Plane`.
+        Ok(Plane {
+            ptr: p,
+            len: len.min(self.frames.sizeimage),
+            _p: PhantomData,
+        })
     }
 
     /// Completes the buffer with a full frame, the next sequence number,
@@ -141,5 +159,74 @@ impl Drop for FrameBuf<'_> {
                 bindings::vb2_buffer_state_VB2_BUF_STATE_ERROR,
             )
         };
+    }
+}
+
+/// Memory a frame is written into, only through raw pointers: a buffer's
+/// plane, or a frame of the driver's own.
+///
+/// A plane is never handed out as a slice: userspace (an MMAP or USERPTR
+/// mapping) or a DMABUF exporter may write it at any time, so no Rust
+/// reference to it may exist. A write that races with such a writer races
+/// as C's `memcpy()` does, on bytes, never on a Rust object.
+///
+/// # Invariants
+///
+/// `ptr` is valid for writes of `len` bytes for `'a`, and no Rust
+/// reference to those bytes exists while `'a` lasts.
+pub(crate) struct Plane<'a> {
+    ptr: NonNull<u8>,
+    len: usize,
+    _p: PhantomData<&'a mut [u8]>,
+}
+
+impl Plane<'_> {
+    /// Bytes the plane holds.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Copies `data` to byte `at`; -EINVAL, writing nothing, if it does not
+    /// fit.
+    pub(crate) fn write(&mut self, at: usize, data: &[u8]) -> Result {
+        match at.checked_add(data.len()) {
+            Some(end) if end <= self.len => {}
+            _ => return Err(EINVAL),
+        }
+        // SAFETY: `at + data.len() <= len` bytes are writable (checked
+        // above, type invariant). `data` is a Rust reference, so it cannot
+        // point into the plane (type invariant): the two do not overlap.
+        unsafe {
+            core::ptr::copy_nonoverlapping(data.as_ptr(), self.ptr.as_ptr().add(at), data.len())
+        };
+        Ok(())
+    }
+
+    /// Clears the bytes from `at` to the end (none if `at` is past it).
+    pub(crate) fn clear_from(&mut self, at: usize) {
+        if at < self.len {
+            // SAFETY: bytes `at..len` are writable (type invariant).
+            unsafe { core::ptr::write_bytes(self.ptr.as_ptr().add(at), 0, self.len - at) };
+        }
+    }
+
+    /// The first byte, for C code that writes the frame (at most
+    /// [`Self::len`] bytes, while `self` is borrowed).
+    pub(crate) fn as_mut_ptr(&mut self) -> *mut u8 {
+        self.ptr.as_ptr()
+    }
+}
+
+impl<'a> From<&'a mut [u8]> for Plane<'a> {
+    /// A frame of the driver's own, borrowed for `'a`.
+    fn from(frame: &'a mut [u8]) -> Self {
+        let len = frame.len();
+        // INVARIANT: `frame` is borrowed mutably for `'a`: writable, and
+        // no other reference to it exists meanwhile.
+        Plane {
+            ptr: NonNull::from(frame).cast(),
+            len,
+            _p: PhantomData,
+        }
     }
 }

@@ -24,7 +24,12 @@ use crate::media::{
 };
 use core::{cell::UnsafeCell, ptr::NonNull};
 use kernel::{
-    build_error, error::VTABLE_DEFAULT_ERROR, prelude::*, str::CStr, sync::SpinLock, types::Opaque,
+    build_error,
+    error::VTABLE_DEFAULT_ERROR,
+    prelude::*,
+    str::CStr,
+    sync::{CondVar, SpinLock},
+    types::Opaque,
 };
 
 use crate::media::v4l2::types::{MbusFormat, PixFormat};
@@ -37,7 +42,7 @@ mod queue;
 
 use queue::Queued;
 
-pub(crate) use frames::{Frames, StreamStart};
+pub(crate) use frames::{Frames, Plane, StreamStart};
 pub(crate) use node::{register, Node};
 
 /// Device capabilities (`V4L2_CAP_*`) a node may add.
@@ -113,7 +118,8 @@ pub(crate) trait Driver: Sized + Send + Sync + 'static {
 /// - `queue` is initialized by `vb2_queue_init` with `drv_priv` = `self`.
 /// - `published` is the format `state` had after the last `S_FMT`, for
 ///   readers that cannot take `lock` (link validation of other nodes).
-/// - `queued` holds buffers vb2 gave us with `buf_queue`, each exactly once.
+/// - `queued` holds buffers vb2 gave us with `buf_queue`, each exactly once;
+///   `arrived` is notified after each buffer joins it.
 /// - `media` is the media device of the `v4l2_device` the node is
 ///   registered on, whose memory outlives the node.
 #[pin_data]
@@ -126,6 +132,8 @@ pub(crate) struct VideoDev<T: Driver> {
     media: NonNull<MediaDevice>,
     #[pin]
     queued: SpinLock<Queued>,
+    #[pin]
+    arrived: CondVar,
     #[pin]
     published: SpinLock<PixFormat>,
     state: UnsafeCell<T::State>,

@@ -17,7 +17,7 @@ use crate::media::{
 use core::{cell::UnsafeCell, pin::Pin, ptr::NonNull};
 use kernel::{
     error::to_result,
-    new_spinlock,
+    new_condvar, new_spinlock,
     prelude::*,
     str::CStr,
     types::{ForeignOwnable, Opaque},
@@ -109,6 +109,7 @@ pub(crate) unsafe fn register<T: Driver>(
             // `v4l2_device` whose reference the registration takes.
             media: NonNull::from(media),
             queued <- new_spinlock!(Queued::new(), "vimc_rs::queued"),
+            arrived <- new_condvar!("vimc_rs::arrived"),
             published <- new_spinlock!(published, "vimc_rs::published"),
             state: UnsafeCell::new(state),
             stream: UnsafeCell::new(None),

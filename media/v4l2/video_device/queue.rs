@@ -46,6 +46,10 @@ impl Queued {
         true
     }
 
+    pub(super) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     pub(super) fn pop(&mut self) -> Option<*mut bindings::vb2_v4l2_buffer> {
         if self.len == 0 {
             return None;
@@ -123,7 +127,10 @@ pub(super) unsafe extern "C" fn buf_queue<T: Driver>(vb: *mut bindings::vb2_buff
         // Cannot happen (vb2 never holds more); give it back rather than lose it.
         // SAFETY: the buffer is ours to complete.
         unsafe { bindings::vb2_buffer_done(vb, bindings::vb2_buffer_state_VB2_BUF_STATE_ERROR) };
+        return;
     }
+    // INVARIANT: notified after the buffer joined `queued`.
+    node.arrived.notify_one();
 }
 
 /// # Safety
@@ -145,14 +152,15 @@ pub(super) unsafe extern "C" fn start_streaming<T: Driver>(
         return e.to_errno();
     }
     let fmt = node.format();
-    // INVARIANT: `queued` is the node's, in the allocation the reference
-    // taken here keeps.
+    // INVARIANT: `queued` and `arrived` are the node's, in the allocation
+    // the reference taken here keeps.
     let frames = Frames {
         // SAFETY: registered by `register` (its queue is reached only
         // through it), and the file that starts the stream holds a
         // reference on it (v4l2_open()'s video_get()) while this runs.
         node: unsafe { Node::get(NonNull::new_unchecked(vdev)) },
         queued: NonNull::from(&node.queued),
+        arrived: NonNull::from(&node.arrived),
         sequence: 0,
         field: fmt.field,
         sizeimage: fmt.sizeimage as usize,
