@@ -116,9 +116,11 @@ stress: guest
 	@$(PHASE) stress qemu/test --kernel $(KDIR) --results $(RESULTS)/stress-$(KERNEL)$(if $(PART),-$(subst /,-of-,$(PART))) \
 		--stress $(if $(PART),--part $(PART)) $(if $(JOBS),-j $(JOBS))
 
-# CPU per frame and frame rates, C vimc against vimc_rs (sanitizer-free kernel).
+# CPU per frame and frame rates, C vimc against vimc_rs (sanitizer-free
+# kernel); FRAMES (raw), BIG_FRAMES (1920x1440) and RUNS change the counts.
 bench: deps
-	@qemu/bench/run $(if $(FRAMES),--frames $(FRAMES)) --results $(RESULTS)
+	@qemu/bench/run $(if $(FRAMES),--frames $(FRAMES)) $(if $(BIG_FRAMES),--big-frames $(BIG_FRAMES)) \
+		$(if $(RUNS),--runs $(RUNS)) --results $(RESULTS)
 
 # The kernel's rustfmt settings; its rustfmt targets do not cover M= builds.
 # Outside a git checkout (a copy of the tree), every .rs file but generated ones.
