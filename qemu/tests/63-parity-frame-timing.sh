@@ -15,8 +15,12 @@
 # format sets) are compared in 41. Last, vimc_rs's own free_run parameter
 # (benchmarks; C vimc has none): set at load it lifts the pacing, a value
 # that is not a bool fails the load, and it is not writable afterwards.
+# C vimc runs live, in the same boot, not from a record: the interval also
+# holds the guest's wakeup latency, which under TCG grows with the host's
+# load (the guest keeps the host's time), so both drivers are measured
+# seconds apart. (From a record made under another load, the vblank-max
+# interval of 352 ms differed by 16 ms, twice the tolerance.)
 # needs: c-vimc
-# reference: recorded
 # kernel: bench
 # timeout: 600
 . /vimc-rs/tests/lib/harness.inc
@@ -54,8 +58,9 @@ measure() {
 }
 
 c_side() { rm -f $C/t; measure vimc $C/t; }
-reference c_side
-reference_done
+# Live in every mode (see the header): not through `reference`.
+mkdir -p $C
+c_side
 rm -f /tmp/rs
 measure vimc_rs /tmp/rs
 echo "case, C vimc mean interval (us), vblank; vimc_rs:"
