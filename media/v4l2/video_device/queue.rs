@@ -51,7 +51,7 @@ impl Queued {
     }
 
     pub(super) fn pop(&mut self) -> Option<*mut bindings::vb2_v4l2_buffer> {
-        if self.len == 0 {
+        if self.is_empty() {
             return None;
         }
         let vb = self.ring[self.head];
