@@ -470,100 +470,171 @@ impl Scaler {
         self.width * self.height * self.bpp
     }
 
-    /// Whether the crop lies inside the sink and the sizes are usable.
+    /// Whether the crop lies inside the sink and the sizes are usable: none
+    /// is zero, and no frame size or scaling product overflows.
     pub fn is_valid(&self) -> bool {
         let (l, t, cw, ch) = self.crop;
-        self.width > 0
+        let product =
+            |a: usize, b: usize, c: usize| a.checked_mul(b).and_then(|n| n.checked_mul(c));
+        product(self.sink_width, self.sink_height, self.bpp).is_some()
+            && product(self.width, self.height, self.bpp).is_some()
+            && product(self.width, cw, 1).is_some()
+            && product(self.height, ch, 1).is_some()
+            && self.width > 0
             && self.height > 0
             && self.bpp > 0
-            && l + cw <= self.sink_width
-            && t + ch <= self.sink_height
+            && cw > 0
+            && ch > 0
+            && l.checked_add(cw).is_some_and(|r| r <= self.sink_width)
+            && t.checked_add(ch).is_some_and(|b| b <= self.sink_height)
+    }
+
+    /// Entries of the column table that [`Self::columns`] fills and
+    /// [`Self::process`] reads: one per source pixel.
+    pub fn columns_len(&self) -> usize {
+        self.width
+    }
+
+    /// Fills `cols` with the byte offset, from the crop's left, of each
+    /// source pixel's sink pixel: C vimc's `x * crop.width / width`, worked
+    /// out once per stream instead of once per pixel. Returns false, writing
+    /// nothing, if the geometry is invalid, a crop line's bytes do not fit
+    /// a `u32`, or `cols` is not [`Self::columns_len`] long.
+    pub fn columns(&self, cols: &mut [u32]) -> bool {
+        let Some(w) = NonZeroUsize::new(self.width) else {
+            return false;
+        };
+        let cw = self.crop.2;
+        // The largest offset, (cw - 1) * bpp, must fit the table's type.
+        let fits = cw
+            .checked_mul(self.bpp)
+            .is_some_and(|n| u32::try_from(n).is_ok());
+        if !self.is_valid() || cols.len() != self.width || !fits {
+            return false;
+        }
+        for (x, col) in cols.iter_mut().enumerate() {
+            // x < width, so x * cw / width < cw: it fits (checked above).
+            *col = (x * cw / w * self.bpp) as u32;
+        }
+        true
     }
 
     /// Nearest-neighbour scaling of the crop of `sink` into `out`, line by
-    /// line, with C vimc's integer arithmetic. Returns false, writing
-    /// nothing, if the geometry is invalid or a frame too small.
-    pub fn process<S: FrameSink + ?Sized>(&self, sink: &[u8], out: &mut S) -> bool {
-        // The divisors as types that cannot be zero, so that no division can
+    /// line, with C vimc's integer arithmetic; `cols` is the table
+    /// [`Self::columns`] filled for this geometry (another table gives other
+    /// pixels, never a read outside `sink`). Returns false, writing nothing,
+    /// if the geometry is invalid, a frame too small or `cols` not
+    /// [`Self::columns_len`] long.
+    pub fn process<S: FrameSink + ?Sized>(&self, sink: &[u8], cols: &[u32], out: &mut S) -> bool {
+        // The divisor as a type that cannot be zero, so that no division can
         // panic (in the kernel, objtool warns about a division's panic path
         // at the end of a function).
-        let (Some(w), Some(h)) = (
-            NonZeroUsize::new(self.width),
-            NonZeroUsize::new(self.height),
-        ) else {
+        let Some(h) = NonZeroUsize::new(self.height) else {
             return false;
         };
-        if !self.is_valid() || sink.len() < self.sink_len() || out.size() < self.source_len() {
+        if !self.is_valid()
+            || sink.len() < self.sink_len()
+            || out.size() < self.source_len()
+            || cols.len() != self.width
+        {
             return false;
         }
         match self.bpp {
-            3 => self.run::<3, S>(sink, out, w, h),
-            4 => self.run::<4, S>(sink, out, w, h),
-            _ => self.run::<0, S>(sink, out, w, h),
+            3 => self.run::<3, S>(sink, cols, out, h),
+            4 => self.run::<4, S>(sink, cols, out, h),
+            _ => self.run::<0, S>(sink, cols, out, h),
         }
         true
     }
 
     /// [`Self::process`] for `BPP` bytes per pixel, or any with `BPP == 0`;
-    /// `w` and `h` are the source's width and height.
+    /// `h` is the source's height.
     fn run<const BPP: usize, S: FrameSink + ?Sized>(
         &self,
         sink: &[u8],
+        cols: &[u32],
         out: &mut S,
-        w: NonZeroUsize,
         h: NonZeroUsize,
     ) {
         let (left, top, cw, ch) = self.crop;
         let bpp = self.bpp;
         let (sink_row, row) = (self.sink_width * bpp, self.width * bpp);
-        let step = (cw / w, cw % w);
         for y in 0..self.height {
             let sy = y * ch / h + top;
-            let src = &sink[sy * sink_row + left * bpp..(sy + 1) * sink_row];
+            // From the crop's left to the end of the frame, not of the line:
+            // a pixel's wide read (below) may then run into the next line.
+            let src = &sink[sy * sink_row + left * bpp..];
             if cw == self.width {
                 out.put(y * row, &src[..row]);
             } else {
-                out.make(y * row, row, &mut |dst| self.line::<BPP>(src, dst, step));
+                // (Matched in the closure, which `make` calls through a
+                // pointer, so that the sizes are constants in its body.)
+                out.make(y * row, row, &mut |dst| match BPP {
+                    0 => line(src, cols, dst, bpp),
+                    3 => line3(src, cols, dst),
+                    _ => line_n::<BPP>(src, cols, dst),
+                });
             }
         }
     }
+}
 
-    /// One scaled line `dst` from its sink line `src` (from the crop's
-    /// left): the source pixel advances `step` and `frac / width` a pixel,
-    /// x * cw / width without a division per pixel.
-    fn line<const BPP: usize>(&self, src: &[u8], dst: &mut [u8], (step, frac): (usize, usize)) {
-        let (mut sx, mut rem) = (0, 0);
-        let mut next = || {
-            let at = sx;
-            sx += step;
-            rem += frac;
-            if rem >= self.width {
-                sx += 1;
-                rem -= self.width;
-            }
-            at
-        };
-        if BPP > 0 {
-            for px in dst.chunks_exact_mut(BPP) {
-                let at = next() * BPP;
-                if let (Ok(px), Some(from)) = (
-                    <&mut [u8; BPP]>::try_from(px),
-                    src.get(at..at + BPP)
-                        .and_then(|s| <&[u8; BPP]>::try_from(s).ok()),
-                ) {
-                    *px = *from;
-                }
-            }
-        } else {
-            let bpp = self.bpp;
-            for x in 0..self.width {
-                let at = next() * bpp;
-                if let (Some(px), Some(from)) =
-                    (dst.get_mut(x * bpp..(x + 1) * bpp), src.get(at..at + bpp))
-                {
-                    px.copy_from_slice(from);
-                }
-            }
+/// One scaled line `dst` of `bpp`-byte pixels from its sink line `src`.
+fn line(src: &[u8], cols: &[u32], dst: &mut [u8], bpp: usize) {
+    for (x, &at) in cols.iter().enumerate() {
+        let (at, o) = (at as usize, x * bpp);
+        if let (Some(from), Some(px)) = (src.get(at..at + bpp), dst.get_mut(o..o + bpp)) {
+            px.copy_from_slice(from);
         }
     }
+}
+
+/// [`line`] for `N`-byte pixels, copied as arrays (a slice's
+/// `copy_from_slice` is a call at the kernel's opt-level "s").
+#[inline(always)]
+fn line_n<const N: usize>(src: &[u8], cols: &[u32], dst: &mut [u8]) {
+    // (Indexed: zipping a ChunksExactMut calls its `size`, a division by
+    // the chunk size that the kernel's opt-level "s" leaves in a function
+    // of its own, panic path included, which objtool warns about.)
+    for (x, &at) in cols.iter().enumerate() {
+        let (at, o) = (at as usize, x * N);
+        if let (Some(Ok(px)), Some(Ok(from))) = (
+            dst.get_mut(o..o + N).map(<&mut [u8; N]>::try_from),
+            src.get(at..at + N).map(<&[u8; N]>::try_from),
+        ) {
+            *px = *from;
+        }
+    }
+}
+
+/// [`line`] for 3-byte pixels, four at a time: four 4-byte loads (a
+/// pixel and the byte after it) packed into 12 bytes, written as one array.
+#[inline(always)]
+fn line3(src: &[u8], cols: &[u32], dst: &mut [u8]) {
+    // The pixel at `at` in the low 3 bytes.
+    let px = |at: u32| {
+        let at = at as usize;
+        match src.get(at..at + 4) {
+            Some(&[a, b, c, d]) => u32::from_le_bytes([a, b, c, d]),
+            _ => match src.get(at..at + 3) {
+                Some(&[a, b, c]) => u32::from_le_bytes([a, b, c, 0]),
+                _ => 0,
+            },
+        }
+    };
+    let mut groups = dst.chunks_exact_mut(12);
+    let mut quads = cols.chunks_exact(4);
+    for (d, c) in (&mut groups).zip(&mut quads) {
+        let (Ok(d), &[c0, c1, c2, c3]) = (<&mut [u8; 12]>::try_from(d), c) else {
+            continue;
+        };
+        let (p0, p1, p2, p3) = (px(c0), px(c1), px(c2), px(c3));
+        let [a0, a1, a2, a3] = ((p0 & 0xff_ffff) | (p1 << 24)).to_le_bytes();
+        let [b0, b1, b2, b3] = (((p1 >> 8) & 0xffff) | (p2 << 16)).to_le_bytes();
+        let [c0, c1, c2, c3] = (((p2 >> 16) & 0xff) | (p3 << 8)).to_le_bytes();
+        // An array, not slices: a slice's copy_from_slice is a call at the
+        // kernel's opt-level "s".
+        *d = [a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3];
+    }
+    line(src, quads.remainder(), groups.into_remainder(), 3);
 }

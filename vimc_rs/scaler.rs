@@ -112,28 +112,32 @@ impl StageKind for Scaler {
             height: src.height as usize,
             bpp,
         };
-        if !cfg.is_valid() {
+        let mut cols = VVec::from_elem(0, cfg.columns_len(), GFP_KERNEL)?;
+        if !cfg.columns(&mut cols) {
             return Err(EINVAL);
         }
         boxed(ScalerStage {
             cfg,
+            cols,
             out: stage_frame(cfg.source_len(), cfg.width * cfg.bpp, last)?,
         })
     }
 }
 
-/// A streaming scaler: its geometry and output frame (a line if it is the
+/// A streaming scaler: its geometry, the sink column of each source pixel
+/// (`frames::Scaler::columns`) and its output frame (a line if it is the
 /// last stage).
 pub(crate) struct ScalerStage {
     cfg: frames::Scaler,
+    cols: VVec<u32>,
     out: VVec<u8>,
 }
 
 impl Stage for ScalerStage {
     /// Crops and scales the sink frame `input`.
     fn process(&mut self, input: &[u8], to: Out<'_, '_>) -> Result {
-        let cfg = &self.cfg;
-        write_frame(to, &mut self.out, |out| cfg.process(input, out))
+        let (cfg, cols) = (&self.cfg, &self.cols);
+        write_frame(to, &mut self.out, |out| cfg.process(input, cols, out))
     }
 
     /// The last frame made.

@@ -14,6 +14,9 @@ impl Rng {
         self.0 ^= self.0 << 17;
         self.0 as u32
     }
+    fn below(&mut self, n: usize) -> usize {
+        self.next() as usize % n
+    }
     fn bytes(&mut self, n: usize) -> Vec<u8> {
         (0..n).map(|_| self.next() as u8).collect()
     }
@@ -229,6 +232,20 @@ fn c_scale(s: &Scaler, sink: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The scaler's frame, checked against C vimc's loop and to be the same
+/// through a write-only sink.
+fn check_scaler(s: &Scaler, sink: &[u8]) {
+    let what = format!("{s:?}");
+    let mut cols = vec![0u32; s.columns_len()];
+    assert!(s.columns(&mut cols), "{what}");
+    let mut out = vec![0u8; s.source_len()];
+    assert!(s.process(sink, &cols, &mut out[..]), "{what}");
+    assert_eq!(out, c_scale(s, sink), "{what}");
+    let mut wo = WriteOnly::new(s.source_len(), s.width * s.bpp);
+    assert!(s.process(sink, &cols, &mut wo), "{what}");
+    assert_eq!(wo.frame(), out, "write-only sink: {what}");
+}
+
 #[test]
 fn scaler_equals_c_for_crops_and_sizes() {
     let mut rng = Rng(42);
@@ -240,6 +257,10 @@ fn scaler_equals_c_for_crops_and_sizes() {
         (40, 30, (0, 0, 40, 30), 16, 16, 3),
         (64, 48, (3, 5, 33, 17), 33, 40, 3),
         (20, 10, (1, 2, 7, 5), 13, 9, 2),
+        // The crop ends at the frame's last pixel, which the last source
+        // pixel of the last line reads.
+        (20, 10, (11, 6, 9, 4), 31, 7, 3),
+        (20, 10, (19, 9, 1, 1), 5, 3, 3),
     ] {
         let s = Scaler {
             sink_width: sw,
@@ -249,14 +270,45 @@ fn scaler_equals_c_for_crops_and_sizes() {
             height: h,
             bpp,
         };
-        let sink = rng.bytes(s.sink_len());
-        let mut out = vec![0u8; s.source_len()];
-        assert!(s.process(&sink, &mut out[..]));
-        assert_eq!(out, c_scale(&s, &sink), "{sw}x{sh} {crop:?} -> {w}x{h}");
-        let mut wo = WriteOnly::new(s.source_len(), w * bpp);
-        assert!(s.process(&sink, &mut wo));
-        assert_eq!(wo.frame(), out, "write-only sink: {crop:?} -> {w}x{h}");
+        check_scaler(&s, &rng.bytes(s.sink_len()));
     }
+    // Random odd geometries: up, down and mixed, at every sink edge.
+    for _ in 0..300 {
+        let (sw, sh) = (1 + rng.below(47), 1 + rng.below(31));
+        let (l, t) = (rng.below(sw), rng.below(sh));
+        let (cw, ch) = (1 + rng.below(sw - l), 1 + rng.below(sh - t));
+        let s = Scaler {
+            sink_width: sw,
+            sink_height: sh,
+            crop: (l, t, cw, ch),
+            width: 1 + rng.below(3 * cw),
+            height: 1 + rng.below(3 * ch),
+            bpp: [1, 2, 3, 3, 3, 4][rng.below(6)],
+        };
+        check_scaler(&s, &rng.bytes(s.sink_len()));
+    }
+}
+
+#[test]
+fn scaler_refuses_a_wrong_column_table() {
+    let s = Scaler {
+        sink_width: 16,
+        sink_height: 16,
+        crop: (0, 0, 8, 8),
+        width: 4,
+        height: 4,
+        bpp: 3,
+    };
+    let mut cols = vec![0u32; 3];
+    assert!(!s.columns(&mut cols));
+    assert_eq!(cols, [0; 3]);
+    let mut out = vec![1u8; s.source_len()];
+    assert!(!s.process(&[0u8; 16 * 16 * 3], &cols, &mut out[..]));
+    assert!(out.iter().all(|&b| b == 1));
+    // A table of another geometry gives other pixels, but reads nothing
+    // outside the sink: here, offsets past the end of the frame.
+    let cols = [u32::MAX; 4];
+    assert!(s.process(&[0u8; 16 * 16 * 3], &cols, &mut out[..]));
 }
 
 #[test]
@@ -270,7 +322,37 @@ fn scaler_refuses_a_crop_outside_the_sink() {
         bpp: 3,
     };
     assert!(!s.is_valid());
+    // An empty crop, here at the bottom edge (C vimc's subdev never has
+    // one: the driver keeps crops at least 16x16).
+    for crop in [(1, 16, 1, 0), (0, 0, 0, 16), (usize::MAX, 0, 2, 16)] {
+        assert!(!Scaler { crop, ..s }.is_valid(), "{crop:?}");
+    }
+    // Sizes whose products overflow: refused, not a panic.
+    for big in [
+        Scaler {
+            sink_width: 1 << 40,
+            sink_height: 1 << 30,
+            ..s
+        },
+        Scaler {
+            width: 1 << 40,
+            height: 1 << 30,
+            ..s
+        },
+        Scaler {
+            height: usize::MAX / 2,
+            ..s
+        },
+    ] {
+        assert!(!big.is_valid(), "{big:?}");
+        assert!(!big.process(&[0u8; 16 * 16 * 3], &[0; 4], &mut [0u8; 48][..]));
+    }
+    let huge = Scaler { bpp: 1 << 62, ..s };
+    assert!(!huge.columns(&mut [0u32; 16]));
+    let mut cols = vec![7u32; s.columns_len()];
+    assert!(!s.columns(&mut cols));
+    assert!(cols.iter().all(|&c| c == 7));
     let mut out = vec![1u8; s.source_len()];
-    assert!(!s.process(&[0u8; 16 * 16 * 3], &mut out[..]));
+    assert!(!s.process(&[0u8; 16 * 16 * 3], &cols, &mut out[..]));
     assert!(out.iter().all(|&b| b == 1));
 }
