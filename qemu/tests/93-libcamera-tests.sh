@@ -20,99 +20,18 @@
 . /vimc-rs/tests/lib/harness.inc
 . /vimc-rs/tests/lib/v4l2.inc
 . /vimc-rs/tests/lib/compare.inc
+. /vimc-rs/tests/lib/libcamera.inc
 
-LC=/vimc-rs/tests/ext/libcamera
 if [ ! -d $LC ]; then
 	tp skip "libcamera's tests: $(cat $LC.missing 2>/dev/null || echo "not built by qemu/test")"
 	exit 0
 fi
-# The build tree where it was built; the libraries it needs that the
-# guest lacks, beside the guest's (never over them).
-[ -e /opt/libcamera-0.7.1 ] || { mkdir -p /opt; ln -s $LC/opt/libcamera-0.7.1 /opt/libcamera-0.7.1; }
-# merge SRC DST: moves into DST what SRC has and DST lacks, whole folders
-# at once (busybox's cp -n skips a folder that exists, "/" included).
-merge() {
-	local f d
-	for f in "$1"/* "$1"/.[!.]*; do
-		[ -e "$f" ] || [ -L "$f" ] || continue
-		d=$2/${f##*/}
-		if [ ! -e "$d" ] && [ ! -L "$d" ]; then
-			mv "$f" "$d"
-		elif [ -d "$f" ] && [ ! -L "$f" ] && [ -d "$d" ]; then
-			merge "$f" "$d"
-		fi
-	done
-}
-if [ -d $LC/root ]; then merge $LC/root ""; rm -rf $LC/root; fi
-command -v python3 > /dev/null || fail "python3 not in the guest after the merge"
-# Scripts start with #!/usr/bin/env; busybox installs its applets in /bin.
-[ -e /usr/bin/env ] || ln -s /bin/busybox /usr/bin/env
+lc_setup
 
-# A test program that crashes fails its test by its exit status; the
-# kernel's line about the signal ("traps: ... general protection fault",
-# "segfault at") would read as a kernel report: not printed while they run.
-et=$(cat /proc/sys/debug/exception-trace)
-echo 0 > /proc/sys/debug/exception-trace
-trap 'echo $et > /proc/sys/debug/exception-trace' EXIT
-
-# The tests, as meson would run them: NAME SUITE TIMEOUT SHOULD_FAIL VIMC
-# WORKDIR ENV CMD, tab-separated (ENV space-separated K=V, or -; VIMC: its
-# sources name vimc).
-TESTS=$LC/tests.tsv
-[ -s $TESTS ] || fail "no test list in the build ($TESTS)"
-# meson's timeouts are for a native machine: under TCG C vimc takes about
-# a second per 1920x1080 frame, so each test gets ten times its own.
-MULT=10
-
-# leftovers: kills what a test left running (its IPA proxy worker, when
-# the test crashed), and says so in the test's log.
-leftovers() {
-	local p
-	for p in /proc/[0-9]*; do
-		case $(readlink $p/exe 2>/dev/null) in
-		*/libcamera-0.7.1/*) echo "left running: $(tr '\0' ' ' < $p/cmdline 2>/dev/null)"; kill -9 ${p#/proc/} 2>/dev/null || true ;;
-		esac
-	done
-}
-
-run() { # DRIVER DIR: each test's result in DIR/DRIVER.res, its log in DIR/DRIVER-logs/
-	local name suite to sf vimc wd env cmd rc r t0
-	rm -rf $2/$1-logs; mkdir -p $2/$1-logs; : > $2/$1.res
-	# vivid too, as libcamera's CI has it: buffer_import exports its
-	# buffers to the camera, the V4L2 control and buffer-cache tests and
-	# delayed_controls need its nodes.
-	modprobe vivid
-	modprobe $1
-	udev_db
-	while IFS='	' read -r name suite to sf vimc wd env cmd; do
-		[ "$env" != - ] || env=
-		t0=$(uptime_s)
-		rc=0
-		(cd "$wd" && exec env $env timeout $((to * MULT)) $cmd) < /dev/null > "$2/$1-logs/$suite-$name.log" 2>&1 || rc=$?
-		leftovers >> "$2/$1-logs/$suite-$name.log"
-		case $rc in
-		0) r=PASS ;;
-		77) r=SKIP ;;
-		124|143) r=TIMEOUT ;;
-		*) r=FAIL ;;
-		esac
-		if [ "$sf" = yes ]; then case $r in PASS) r=FAIL ;; FAIL) r=PASS ;; esac; fi
-		# Python's unittest (pyunittests) exits 0 whatever happened: its
-		# summary line says.
-		[ $r != PASS ] || ! grep -q '^FAILED (' "$2/$1-logs/$suite-$name.log" || r=FAIL
-		echo "$suite/$name $r $rc $vimc $(awk -v a=$t0 -v b=$(uptime_s) 'BEGIN { printf "%.0f", b - a }')" >> $2/$1.res
-	done < $TESTS
-	# vivid alone first (modprobe -r would also try the media modules
-	# the driver still holds), then the driver with them.
-	rmmod vivid || fail "vivid still in use after the tests: $(grep "^vivid " /proc/modules)"
-	unload $1 || fail "$1 or its media modules still in use after the tests: $(grep -E "^($1|videobuf2|v4l2|videodev|mc) " /proc/modules)"
-	echo "$1: $(grep -c . $2/$1.res) tests: $(cut -d' ' -f2 $2/$1.res | sort | uniq -c | awk '{printf "%s %s ", $1, $2}')"
-}
-
-c_side() { run vimc $C; }
+c_side() { lc_tests vimc $C; }
 reference c_side
 reference_done
-run vimc_rs /tmp
+lc_tests vimc_rs /tmp
 cv=$C/vimc rs=/tmp/vimc_rs
 echo "C vimc: $(grep -c . $cv.res) tests: $(cut -d' ' -f2 $cv.res | sort | uniq -c | awk '{printf "%s %s ", $1, $2}')"
 [ "$(cut -d' ' -f1 $cv.res)" = "$(cut -d' ' -f1 $rs.res)" ] ||
