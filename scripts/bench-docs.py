@@ -43,12 +43,13 @@ for p in run["pipelines"]:
     )
 rows += [
     "",
-    "| suite (wall time, same boot) | tests | C vimc s | vimc_rs s | rs/C |",
-    "| --- | --- | --- | --- | --- |",
+    "| suite (wall time, same boot) | tests | passed C / rs | C vimc s | vimc_rs s | rs/C |",
+    "| --- | --- | --- | --- | --- | --- |",
 ]
 for t in run["suites"]:
     rows.append(
-        f"| {t['suite']} | {t['tests']} | {t['c_wall_s']:.1f} | {t['rs_wall_s']:.1f} | {t['rs_over_c']:.3f} |"
+        f"| {t['suite']} | {t['tests']} | {t['c_passed']} / {t['rs_passed']} | "
+        f"{t['c_wall_s']:.1f} | {t['rs_wall_s']:.1f} | {t['rs_over_c']:.3f} |"
     )
 text = doc.read_text()
 pat = re.compile(rf"(<!-- bench {re.escape(k)} -->\n).*?(<!-- /bench {re.escape(k)} -->)", re.S)
