@@ -289,16 +289,21 @@ fn scaler_equals_c_for_crops_and_sizes() {
     }
 }
 
-#[test]
-fn scaler_refuses_a_wrong_column_table() {
-    let s = Scaler {
+/// A scaler of a 16x16 RGB24 sink.
+fn scaler16(crop: (usize, usize, usize, usize), width: usize, height: usize) -> Scaler {
+    Scaler {
         sink_width: 16,
         sink_height: 16,
-        crop: (0, 0, 8, 8),
-        width: 4,
-        height: 4,
+        crop,
+        width,
+        height,
         bpp: 3,
-    };
+    }
+}
+
+#[test]
+fn scaler_refuses_a_wrong_column_table() {
+    let s = scaler16((0, 0, 8, 8), 4, 4);
     let mut cols = vec![0u32; 3];
     assert!(!s.columns(&mut cols));
     assert_eq!(cols, [0; 3]);
@@ -313,14 +318,7 @@ fn scaler_refuses_a_wrong_column_table() {
 
 #[test]
 fn scaler_refuses_a_crop_outside_the_sink() {
-    let s = Scaler {
-        sink_width: 16,
-        sink_height: 16,
-        crop: (8, 0, 16, 16),
-        width: 16,
-        height: 16,
-        bpp: 3,
-    };
+    let s = scaler16((8, 0, 16, 16), 16, 16);
     assert!(!s.is_valid());
     // An empty crop, here at the bottom edge (C vimc's subdev never has
     // one: the driver keeps crops at least 16x16).
