@@ -505,7 +505,7 @@ impl Scaler {
             return false;
         };
         let cw = self.crop.2;
-        // The largest offset, (cw - 1) * bpp, must fit the table's type.
+        // Offsets, below cw * bpp, must fit the table's type.
         let fits = cw
             .checked_mul(self.bpp)
             .is_some_and(|n| u32::try_from(n).is_ok());
