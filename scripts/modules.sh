@@ -18,6 +18,12 @@ files=$(cd "$top" && git ls-files -c -o --exclude-standard -- . ':!results' |
 key=$( { printf '%s\n' "$files"; cd "$top" && printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 cat; cat "$0"; } |
 	sha256sum | cut -c1-16)
 out=$CACHE/modules-${kdir##*/}-$key
+# Two makes at once (make check and make bench, or two clones of one
+# commit) have the same key: the second waits for the first's build
+# instead of building into the same folder with it.
+mkdir -p "$CACHE/locks"
+exec 9> "$CACHE/locks/${out##*/}"
+flock 9
 if [ ! -f "$out/.done" ]; then
 	rm -rf "$out"; mkdir -p "$out"
 	(cd "$top" && printf '%s\n' "$files" | tr '\n' '\0' | xargs -0 cp --parents -t "$out")
@@ -27,5 +33,6 @@ if [ ! -f "$out/.done" ]; then
 	touch "$out/.done"
 	# Each edit makes one: keep the newest few of this kernel.
 	ls -dt "$CACHE/modules-${kdir##*/}-"* | tail -n +5 | xargs -r rm -rf
+	find "$CACHE/locks" -name "modules-${kdir##*/}-*" -mmin +60 -delete
 fi
 echo "$out"
