@@ -478,8 +478,8 @@ impl Scaler {
             |a: usize, b: usize, c: usize| a.checked_mul(b).and_then(|n| n.checked_mul(c));
         product(self.sink_width, self.sink_height, self.bpp).is_some()
             && product(self.width, self.height, self.bpp).is_some()
-            && product(self.width, cw, 1).is_some()
-            && product(self.height, ch, 1).is_some()
+            && self.width.checked_mul(cw).is_some()
+            && self.height.checked_mul(ch).is_some()
             && self.width > 0
             && self.height > 0
             && self.bpp > 0
@@ -505,11 +505,12 @@ impl Scaler {
             return false;
         };
         let cw = self.crop.2;
-        // Offsets, below cw * bpp, must fit the table's type.
-        let fits = cw
-            .checked_mul(self.bpp)
-            .is_some_and(|n| u32::try_from(n).is_ok());
-        if !self.is_valid() || cols.len() != self.width || !fits {
+        // Offsets, below cw * bpp, must fit the table's type (a valid
+        // geometry's cw * bpp cannot overflow: cw <= sink_width).
+        if !self.is_valid()
+            || cols.len() != self.columns_len()
+            || u32::try_from(cw * self.bpp).is_err()
+        {
             return false;
         }
         for (x, col) in cols.iter_mut().enumerate() {
@@ -535,7 +536,7 @@ impl Scaler {
         if !self.is_valid()
             || sink.len() < self.sink_len()
             || out.size() < self.source_len()
-            || cols.len() != self.width
+            || cols.len() != self.columns_len()
         {
             return false;
         }
